@@ -1,0 +1,145 @@
+"""The node's configuration, read once from the environment into one typed object.
+
+Development (a loopback ``HUB_BASE_URL``, the default) needs no variable at all. Any other base URL
+is production: there a missing ``DJANGO_SECRET_KEY`` or ``DJANGO_DEBUG`` switched on refuses to start.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class ConfigurationError(Exception):
+    """The environment describes a node that must not start."""
+
+
+@dataclass(frozen=True)
+class Config:
+    base_url: str
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    secret_key: str
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    production: bool
+    allow_private_peers: bool
+    sync_interval: int
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address points at this machine only."""
+    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+
+
+def _integer(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number of seconds; got {raw!r}.") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive; got {value}.")
+    return value
+
+
+def _base_url(env: dict[str, str]) -> str:
+    raw = env.get("HUB_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigurationError(
+            f"HUB_BASE_URL must be an absolute http(s) URL such as https://hub.example.de; got {raw!r}."
+        )
+    if parts.query or parts.fragment or parts.path not in {"", "/"}:
+        raise ConfigurationError(
+            f"HUB_BASE_URL must name the site root without path, query or fragment; got {raw!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _secret_key(env: dict[str, str], data_dir: Path, production: bool) -> str:
+    key = env.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        if production and len(key) < 50:
+            raise ConfigurationError("DJANGO_SECRET_KEY must be at least 50 characters long.")
+        return key
+    if production:
+        raise ConfigurationError(
+            "DJANGO_SECRET_KEY is not set. A production node (HUB_BASE_URL not on loopback) needs its "
+            "own secret key, for example from: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+        )
+    return _development_secret_key(data_dir)
+
+
+def _development_secret_key(data_dir: Path) -> str:
+    """A random key kept in the data directory, so sessions survive a restart in development."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load(env: dict[str, str] | None = None) -> Config:
+    """Read and check the configuration; raise ConfigurationError with a clear message if unsafe."""
+    env = dict(os.environ if env is None else env)
+    base_url = _base_url(env)
+    host = urlsplit(base_url).hostname or ""
+    production = not is_loopback_host(host)
+    data_dir = Path(env.get("HUB_DATA_DIR", "").strip() or PROJECT_DIR / "var").resolve()
+    debug = _flag(env, "DJANGO_DEBUG", default=not production)
+    if production and debug:
+        raise ConfigurationError(
+            "DJANGO_DEBUG is on for a production node (HUB_BASE_URL not on loopback). "
+            "Debug pages reveal settings and code to visitors: set DJANGO_DEBUG=0."
+        )
+    hosts = tuple(h.strip() for h in env.get("HUB_ALLOWED_HOSTS", "").split(",") if h.strip())
+    if not hosts:
+        hosts = (host,) if production else (host, "localhost", "127.0.0.1", "[::1]", "testserver")
+    return Config(
+        base_url=base_url,
+        data_dir=data_dir,
+        database_url=env.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'hub.sqlite3'}",
+        broker_url=env.get("CELERY_BROKER_URL", "").strip() or "filesystem://",
+        secret_key=_secret_key(env, data_dir, production),
+        debug=debug,
+        allowed_hosts=hosts,
+        production=production,
+        allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
+        sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
+    )

@@ -163,3 +163,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": _("Read network-only items"),
+        "write": _("Create, change and delete this node's items"),
+        "federation": _("Pull the change feed as a peer node"),
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
+    "PKCE_REQUIRED": True,
+    "CLEAR_EXPIRED_TOKENS_BATCH_INTERVAL": 0,
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, S256 PKCE only, tokens only
+    # in headers, hashed token storage, refresh-token replay detection, `iss` in responses.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": CONFIG.production,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if CONFIG.production else ["http", "https"],
+}
+
+CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "hub.tasks.tokens_clear_expired", "schedule": 3600.0}

@@ -1,0 +1,120 @@
+"""Events: workshops, talks and tests that labs hold, in person or online."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
+from hub.models import FederatedItem, Lab
+from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_list
+
+DEFAULT_TIMEZONE = "Europe/Berlin"
+
+
+def iana_timezone(value: str) -> None:
+    """Accept an IANA time zone name such as Europe/Berlin."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone such as Europe/Berlin."),
+            code="invalid",
+            params={"value": value},
+        )
+
+
+class Event(FederatedItem):
+    """An event with its time, place or link, audience, accessibility and registration."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIMEZONE, validators=[iana_timezone]
+    )
+    attendance_mode = models.CharField(
+        _("attendance mode"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.IN_PERSON
+    )
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    place_address = models.TextField(_("address"), blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    online_url = models.URLField(_("online link"), max_length=500, blank=True, validators=[http_url])
+    lab = models.ForeignKey(
+        Lab,
+        to_field="iri",
+        db_column="lab_iri",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="events",
+        verbose_name=_("organising lab"),
+    )
+    target_groups = models.JSONField(
+        _("target groups"), default=list, blank=True, validators=[ChoiceList(TargetGroup)]
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True, validators=[language_list])
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    accessibility_features = models.JSONField(
+        _("accessibility features"), default=list, blank=True, validators=[ChoiceList(AccessibilityFeature)]
+    )
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100000)]
+    )
+    registration = models.CharField(
+        _("registration"), max_length=12, choices=Registration.choices, default=Registration.NONE
+    )
+    registration_url = models.URLField(_("registration link"), max_length=500, blank=True, validators=[http_url])
+    status = models.CharField(_("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.SCHEDULED)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True, validators=[TextList(max_length=80)])
+    method_iris = models.JSONField(
+        _("method cards used (IRIs)"), default=list, blank=True, validators=[http_url_list]
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["start"], name="event_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        """Check what only the fields together can tell: time order, place or link, registration."""
+        errors: dict[str, str] = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The end must lie after the start.")
+        needs_place = self.attendance_mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID)
+        needs_link = self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
+        if needs_place and not (self.place_name or self.place_address):
+            errors["place_name"] = _("An event held in person needs a place.")
+        if needs_link and not self.online_url:
+            errors["online_url"] = _("An online or hybrid event needs an online link.")
+        if self.registration == Registration.REQUIRED and not self.registration_url:
+            errors["registration_url"] = _("When registration is required, give the registration link.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if errors:
+            raise ValidationError(errors)

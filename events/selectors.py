@@ -1,0 +1,26 @@
+"""Reading events."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from events.models import Event
+from hub.selectors import visible_visibilities
+
+
+def events_visible(*, include_network: bool = False) -> QuerySet[Event]:
+    """Events, local and mirrored, that the reader may see, with lab and origin joined."""
+    return Event.objects.filter(
+        visibility__in=visible_visibilities(include_network=include_network)
+    ).select_related("lab", "origin")
+
+
+def events_upcoming(*, include_network: bool = False) -> QuerySet[Event]:
+    """Events that have not ended yet, soonest first."""
+    return events_visible(include_network=include_network).filter(end__gte=timezone.now()).order_by("start")
+
+
+def events_past(*, include_network: bool = False) -> QuerySet[Event]:
+    """Events that have ended, latest first."""
+    return events_visible(include_network=include_network).filter(end__lt=timezone.now()).order_by("-start")

@@ -1,0 +1,156 @@
+"""The node, its labs, and the change log every published item passes through.
+
+Local and mirrored items share one table per type: ``origin`` names the node that created the item,
+and only that node may change it (see ``hub.services.items.raise_if_not_local``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hub.choices import Visibility
+from hub.validators import http_url
+
+
+class Node(models.Model):
+    """A node of the network: this one (``is_local``) or one whose key this node has pinned."""
+
+    iri = models.URLField(_("IRI"), max_length=300, unique=True, validators=[http_url])
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=200)
+    public_key_multibase = models.CharField(_("public key (multibase)"), max_length=100)
+    pinned_at = models.DateTimeField(_("key pinned since"), default=timezone.now)
+    is_local = models.BooleanField(_("this node"), default=False, editable=False)
+    date_modified = models.DateTimeField(_("last modified"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("node")
+        verbose_name_plural = _("nodes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_local"], condition=Q(is_local=True), name="node_single_local"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    @property
+    def base_url(self) -> str:
+        """The node's base URL, its IRI without the trailing slash."""
+        return self.iri.rstrip("/")
+
+
+class FederatedItem(models.Model):
+    """What every item shares: its IRI, origin, version, visibility and dates."""
+
+    iri = models.URLField(_("IRI"), max_length=300, unique=True, editable=False)
+    origin = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="+", verbose_name=_("origin node"), editable=False
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    date_created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    date_modified = models.DateTimeField(_("last modified"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_local(self) -> bool:
+        """Whether this node is the item's origin (its IRI lies under our base URL)."""
+        return self.iri.startswith(settings.HUB_BASE_URL + "/")
+
+
+class Lab(FederatedItem):
+    """An innovation lab hosted by a node; its IRI is ``{base}/labs/{slug}``."""
+
+    slug = models.SlugField(_("short name in the address"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[http_url])
+    email = models.EmailField(_("public contact e-mail"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+
+    class Meta:
+        verbose_name = _("lab")
+        verbose_name_plural = _("labs")
+        ordering = ["city", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "slug"], name="lab_unique_slug_per_origin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    def clean(self) -> None:
+        """Coordinates come in pairs."""
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+
+
+class ChangeLogEntry(models.Model):
+    """The latest published change of one item, at its position in this node's change order.
+
+    One row per IRI the node has ever published or mirrored, tombstones included. ``position`` is
+    handed out under a lock held until commit (``hub.services.changelog``), so positions become
+    visible in the order they were taken and a reader following positions never skips a change.
+    """
+
+    class ItemType(models.TextChoices):
+        LAB = "Lab", _("Lab")
+        EVENT = "Event", _("Event")
+        METHOD_CARD = "MethodCard", _("Method card")
+        NODE = "Node", _("Node")
+
+    iri = models.URLField(max_length=300, unique=True)
+    item_type = models.CharField(max_length=20, choices=ItemType.choices)
+    origin = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    deleted = models.BooleanField(default=False)
+    document = models.TextField(blank=True, help_text="The signed JSON-LD document, as its origin signed it.")
+    position = models.BigIntegerField(unique=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change log entry")
+        verbose_name_plural = _("change log")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"#{self.position} {self.item_type} {self.iri} v{self.version}"
+
+
+class ChangeLogSequence(models.Model):
+    """The single row holding the last position handed out; locked by every writer until commit."""
+
+    last_position = models.BigIntegerField(default=0)

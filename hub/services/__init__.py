@@ -1,0 +1,19 @@
+"""Services that write the node's own data; see each module."""
+
+from hub.services.changelog import Change, changelog_record, changelog_record_many
+from hub.services.items import MirroredItemError, raise_if_not_local
+from hub.services.labs import lab_create, lab_delete, lab_update
+from hub.services.node import NodeInit, node_init
+
+__all__ = [
+    "Change",
+    "MirroredItemError",
+    "NodeInit",
+    "changelog_record",
+    "changelog_record_many",
+    "lab_create",
+    "lab_delete",
+    "lab_update",
+    "node_init",
+    "raise_if_not_local",
+]

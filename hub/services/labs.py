@@ -1,0 +1,81 @@
+"""Writing this node's labs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import ChangeLogEntry, Lab
+from hub.selectors import local_node
+from hub.services.items import (
+    item_record_change,
+    item_record_deletion,
+    item_touch,
+    item_validate,
+    raise_if_not_local,
+    raise_if_unknown_fields,
+    raise_if_unpublishing,
+)
+
+LAB_FIELDS = (
+    "slug", "name", "city", "address", "latitude", "longitude", "description", "website", "email",
+    "opening_hours", "accessibility", "visibility",
+)
+
+
+def lab_iri(slug: str) -> str:
+    """The IRI a local lab with this slug has."""
+    return f"{settings.HUB_BASE_URL}/labs/{slug}"
+
+
+@transaction.atomic
+def lab_create(**fields: Any) -> Lab:
+    """Create a lab of this node; its slug fixes its IRI for good."""
+    raise_if_unknown_fields(Lab, fields, LAB_FIELDS)
+    lab = Lab(origin=local_node(), **fields)
+    lab.iri = lab_iri(lab.slug)
+    item_validate(lab, extra_errors=_reused_iri_error(lab))
+    lab.save()
+    item_record_change(lab)
+    return lab
+
+
+@transaction.atomic
+def lab_update(*, lab: Lab, **fields: Any) -> Lab:
+    """Change a lab of this node; the slug cannot change because it is part of the IRI."""
+    raise_if_not_local(lab)
+    raise_if_unknown_fields(Lab, fields, LAB_FIELDS)
+    lab = Lab.objects.select_for_update().get(pk=lab.pk)
+    previous_visibility = lab.visibility
+    slug = fields.pop("slug", lab.slug)
+    for name, value in fields.items():
+        setattr(lab, name, value)
+    extra = {}
+    if slug != lab.slug:
+        extra["slug"] = _("The short name is part of the lab's permanent address and cannot change.")
+    raise_if_unpublishing(lab, previous_visibility)
+    item_validate(lab, extra_errors=extra)
+    item_touch(lab)
+    lab.save()
+    item_record_change(lab)
+    return lab
+
+
+@transaction.atomic
+def lab_delete(*, lab: Lab) -> None:
+    """Delete a lab of this node, leaving a tombstone where it had been published."""
+    raise_if_not_local(lab)
+    if lab.methods.exists() or lab.events.exists():
+        raise ValidationError(_("This lab still has method cards or events; move or delete them first."))
+    item_record_deletion(lab)
+    lab.delete()
+
+
+def _reused_iri_error(lab: Lab) -> dict[str, Any]:
+    if lab.slug and ChangeLogEntry.objects.filter(iri=lab.iri, deleted=True).exists():
+        return {"slug": _("This short name belonged to a deleted lab and is never reused; choose another.")}
+    return {}

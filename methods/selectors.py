@@ -1,0 +1,20 @@
+"""Reading method cards."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from hub.selectors import visible_visibilities
+from methods.models import MethodCard
+
+
+def methods_visible(*, include_network: bool = False) -> QuerySet[MethodCard]:
+    """Method cards, local and mirrored, that the reader may see, with lab and origin joined."""
+    return MethodCard.objects.filter(
+        visibility__in=visible_visibilities(include_network=include_network)
+    ).select_related("lab", "origin")
+
+
+def methods_recent(*, include_network: bool = False) -> QuerySet[MethodCard]:
+    """The most recently changed method cards first."""
+    return methods_visible(include_network=include_network).order_by("-date_modified")

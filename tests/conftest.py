@@ -1,0 +1,115 @@
+"""Fixtures shared by the whole suite: the local node, a mirrored node, real worker processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from hub.identity import public_key_multibase
+from hub.models import Lab, Node
+from hub.services import node_init
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def require_service(what: str) -> None:
+    """Skip when a part is missing, or fail when CI promised it (HUB_REQUIRE_SERVICES=1)."""
+    if os.environ.get("HUB_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required in this CI pass but missing")
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(autouse=True)
+def node_key_path(settings, tmp_path):
+    """Every test gets its own key file location, so no test touches a real node's key."""
+    settings.HUB_NODE_KEY_PATH = tmp_path / "node-key.pem"
+    return settings.HUB_NODE_KEY_PATH
+
+
+@pytest.fixture
+def node(db):
+    """This node, initialised, with its first lab."""
+    return node_init(name="Testlabor Teststadt", city="Teststadt").node
+
+
+@pytest.fixture
+def lab(node) -> Lab:
+    """This node's first lab."""
+    return Lab.objects.get(origin=node)
+
+
+@pytest.fixture
+def remote_node(db) -> Node:
+    """Another node whose key this node has pinned."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Node.objects.create(
+        iri="http://127.0.0.1:8999/",
+        name="Fernlabor",
+        city="Fernstadt",
+        public_key_multibase=public_key_multibase(Ed25519PrivateKey.generate()),
+    )
+
+
+@pytest.fixture
+def remote_lab(remote_node) -> Lab:
+    """A lab mirrored from the remote node."""
+    return Lab.objects.create(
+        iri=f"{remote_node.base_url}/labs/fernlabor",
+        origin=remote_node,
+        slug="fernlabor",
+        name="Fernlabor",
+        city="Fernstadt",
+    )
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url_of_test_database() -> str:
+    """The URL of the database this test run uses, for processes started by the tests."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    host, port = params.get("HOST") or "127.0.0.1", params.get("PORT") or 5432
+    return f"postgres://{params['USER']}@{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, tmp_path):
+    """A real Celery worker process on the configured broker, reading the test database."""
+    env = os.environ | {"DATABASE_URL": database_url_of_test_database(), "HUB_DATA_DIR": str(settings.HUB_DATA_DIR)}
+    log = tmp_path / "worker.log"
+    with log.open("w") as handle:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "hub", "worker", "--pool=solo", "--loglevel=INFO",
+             "--hostname", f"test-{os.getpid()}@%h"],
+            cwd=PROJECT_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    _wait_for_text(log, "ready", worker)
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=20)
+
+
+def _wait_for_text(log: Path, text: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text():
+            return
+        if process.poll() is not None:
+            pytest.fail(f"the process stopped before it was ready:\n{log.read_text()}")
+        time.sleep(0.2)
+    process.terminate()
+    pytest.fail(f"the process was not ready within {timeout} s:\n{log.read_text()}")

@@ -51,6 +51,7 @@ class MethodCardAdmin(ItemAdmin):
 
     def save_formset(self, request, form, formset, change) -> None:
         """Steps were saved with the card by the service; the inline writes nothing itself."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _steps_formset(self, request, obj):
         inline = MethodStepInline(self.model, self.admin_site)

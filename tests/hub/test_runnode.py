@@ -1,0 +1,88 @@
+"""A node as a new user starts it: real processes, a real HTTP server and a real Celery worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import PROJECT_DIR, free_port
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def node_env(tmp_path):
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL", "CELERY_"))}
+    return clean | {"HUB_DATA_DIR": str(tmp_path / "data"), "HUB_BASE_URL": f"http://127.0.0.1:{port}"}
+
+
+def wait_for_page(url: str, process: subprocess.Popen, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"runnode stopped with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {timeout} s")
+
+
+def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(node_env):
+    for step in (["migrate", "--noinput", "-v0"], ["init_node", "--name", "Zukunftswerk Wiesbaden", "--city", "Wiesbaden"], ["seed_demo"]):
+        result = manage(*step, env=node_env)
+        assert result.returncode == 0, result.stderr
+    node = subprocess.Popen(
+        [sys.executable, "manage.py", "runnode"], cwd=PROJECT_DIR, env=node_env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        page = wait_for_page(node_env["HUB_BASE_URL"] + "/", node)
+        assert "Zukunftswerk Wiesbaden" in page and "Kommende Veranstaltungen" in page
+        _wait_for_output(node, " ready.", timeout=60)
+        assert processes_with_env(f"HUB_DATA_DIR={node_env['HUB_DATA_DIR']}")
+    finally:
+        os.killpg(node.pid, signal.SIGINT)
+        node.wait(timeout=30)
+    assert node.returncode == 0
+    assert processes_with_env(f"HUB_DATA_DIR={node_env['HUB_DATA_DIR']}") == []
+
+
+def processes_with_env(marker: str) -> list[int]:
+    """The processes whose environment contains ``marker`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as handle:
+                    if marker.encode() in handle.read().split(b"\0"):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _wait_for_output(process: subprocess.Popen, text: str, timeout: float) -> str:
+    seen = []
+    deadline = time.monotonic() + timeout
+    os.set_blocking(process.stdout.fileno(), False)
+    while time.monotonic() < deadline:
+        chunk = process.stdout.read()
+        if chunk:
+            seen.append(chunk)
+            if text in "".join(seen):
+                return "".join(seen)
+        time.sleep(0.2)
+    pytest.fail(f"'{text}' did not appear in the node's output:\n{''.join(seen)}")

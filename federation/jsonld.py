@@ -10,7 +10,11 @@ API:
   document is a URL the loader serves (inline context objects are rejected too).
 - ``expand``, ``compact``, ``to_rdf_nquads``, ``canonize``: pyld calls pinned to a loader; an
   unknown context surfaces as ``UnknownContextError`` (pyld would otherwise wrap it in its own).
-- ``canonize`` returns RDFC-1.0 canonical N-Quads; ``escape_literal`` is its literal escaping.
+- ``canonize`` returns RDFC-1.0 canonical N-Quads and raises ``DroppedPropertyError`` for a
+  property no context defines (it would silently fall out of what is signed);
+  ``escape_literal`` is its literal escaping.
+- Errors: ``ContextError`` and its subclasses ``UnknownContextError(url)`` and
+  ``DroppedPropertyError(iri)``; other malformed JSON-LD raises pyld's ``JsonLdError``.
 
 pyld traps handled here: its default loader fetches over the network when ``requests`` is
 importable, its resolved-context cache is process-wide and keyed by URL alone, its default

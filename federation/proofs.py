@@ -107,19 +107,22 @@ def verify(
     _raise_if_unknown_contexts(document, loader)
     signature = _decode_proof_value(proof.get("proofValue"))
     public_key = _public_key(public_key_lookup, proof["verificationMethod"])
+    try:
+        public_key.verify(signature, _hash_data_to_verify(document, proof, loader))
+    except InvalidSignature:
+        raise ProofError("the signature does not match the document and proof options") from None
+
+
+def _hash_data_to_verify(
+    document: Mapping[str, Any], proof: Mapping[str, Any], loader: ContextLoader
+) -> bytes:
+    """Return the hash data the proof's signature must cover, as its cryptosuite defines it."""
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     options = {key: value for key, value in proof.items() if key != "proofValue"}
-    if proof["cryptosuite"] == JCS:
-        _raise_if_context_differs(unsecured, options)
-        hash_data = _jcs_hash_data(unsecured, options)
-    else:
-        hash_data = _rdfc_hash_data(unsecured, options, loader)
-    try:
-        public_key.verify(signature, hash_data)
-    except InvalidSignature:
-        raise ProofError(
-            "the signature does not match the document and the proof options"
-        ) from None
+    if proof["cryptosuite"] == RDFC:
+        return _rdfc_hash_data(unsecured, options, loader)
+    _raise_if_context_differs(unsecured, options)
+    return _jcs_hash_data(unsecured, options)
 
 
 def _unsecured(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,7 +137,7 @@ def _proof_options(
 ) -> dict[str, Any]:
     """Return the proof options, in the key order of the W3C test vectors."""
     created = _now() if created is None else created
-    if not _DATE_TIME_STAMP.fullmatch(created):
+    if not _is_timestamp(created):
         raise ValueError(f"created {created!r} is not an XML Schema dateTimeStamp")
     return {
         "type": PROOF_TYPE,
@@ -172,9 +175,8 @@ def _rdfc_hash_data(
     """Return SHA-256(RDFC(proof configuration)) followed by SHA-256(RDFC(document))."""
     proof_config = {**options, "@context": unsecured.get("@context")}
     try:
-        return _sha256(_canonical_bytes(proof_config, loader)) + _sha256(
-            _canonical_bytes(unsecured, loader)
-        )
+        config_hash = _sha256(_canonical_bytes(proof_config, loader))
+        return config_hash + _sha256(_canonical_bytes(unsecured, loader))
     except ContextError as error:
         raise ProofError(str(error)) from None
     except JsonLdError as error:
@@ -221,14 +223,17 @@ def _raise_if_malformed_proof(proof: Mapping[str, Any], proof_purpose: str) -> N
 def _raise_if_bad_timestamps(proof: Mapping[str, Any]) -> None:
     """Raise ProofError for a malformed created or expires, or an expires in the past."""
     for field in ("created", "expires"):
-        if field in proof and not (
-            isinstance(proof[field], str) and _DATE_TIME_STAMP.fullmatch(proof[field])
-        ):
+        if field in proof and not _is_timestamp(proof[field]):
             raise ProofError(
                 f"the proof's {field} {proof[field]!r} is not an XML Schema dateTimeStamp"
             )
     if "expires" in proof and _parse_timestamp(proof["expires"]) <= datetime.now(UTC):
         raise ProofError(f"the proof expired at {proof['expires']}")
+
+
+def _is_timestamp(value: Any) -> bool:
+    """Tell whether a value is an XML Schema dateTimeStamp string."""
+    return isinstance(value, str) and _DATE_TIME_STAMP.fullmatch(value) is not None
 
 
 def _parse_timestamp(text: str) -> datetime:

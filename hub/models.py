@@ -27,6 +27,7 @@ class Node(models.Model):
     public_key_multibase = models.CharField(_("public key (multibase)"), max_length=100)
     pinned_at = models.DateTimeField(_("key pinned since"), default=timezone.now)
     is_local = models.BooleanField(_("this node"), default=False, editable=False)
+    version = models.PositiveIntegerField(_("descriptor version"), default=1, editable=False)
     date_modified = models.DateTimeField(_("last modified"), default=timezone.now)
 
     class Meta:

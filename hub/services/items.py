@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from federation.documents import item_signed_document, tombstone_signed_document
 from hub.choices import PUBLISHED, Visibility
 from hub.models import ChangeLogEntry, FederatedItem, Lab
 from hub.services.changelog import Change, changelog_record
@@ -102,10 +103,11 @@ def item_touch(item: FederatedItem) -> None:
     item.date_modified = timezone.now()
 
 
-def item_record_change(item: FederatedItem, *, document: str = "") -> None:
-    """Put a published item's new state into the change log; drafts stay off it."""
+def item_record_change(item: FederatedItem) -> None:
+    """Sign a published item's new state and put it into the change log; drafts stay off it."""
     if item.visibility not in PUBLISHED:
         return
+    document = item_signed_document(item)
     changelog_record(
         Change(
             iri=item.iri,
@@ -118,17 +120,19 @@ def item_record_change(item: FederatedItem, *, document: str = "") -> None:
     )
 
 
-def item_record_deletion(item: FederatedItem, *, document: str = "") -> None:
-    """Record the tombstone of a deleted item that had been published; a draft leaves no trace."""
+def item_record_deletion(item: FederatedItem) -> None:
+    """Record the signed tombstone of a deleted item that had been published; a draft leaves no trace."""
     entry = ChangeLogEntry.objects.filter(iri=item.iri).first()
     if entry is None:
         return
+    version = item.version + 1
+    document = tombstone_signed_document(item, version=version, deleted=timezone.now())
     changelog_record(
         Change(
             iri=item.iri,
             item_type=entry.item_type,
             origin_id=item.origin_id,
-            version=item.version + 1,
+            version=version,
             visibility=entry.visibility,
             deleted=True,
             document=document,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.models import ChangeLogEntry, Lab
 from hub.selectors import local_node
+from hub.services.descriptor import node_descriptor_publish
 from hub.services.items import (
     item_record_change,
     item_record_deletion,
@@ -41,6 +42,7 @@ def lab_create(**fields: Any) -> Lab:
     item_validate(lab, extra_errors=_reused_iri_error(lab))
     lab.save()
     item_record_change(lab)
+    node_descriptor_publish()
     return lab
 
 
@@ -62,6 +64,8 @@ def lab_update(*, lab: Lab, **fields: Any) -> Lab:
     item_touch(lab)
     lab.save()
     item_record_change(lab)
+    if previous_visibility != lab.visibility:
+        node_descriptor_publish()
     return lab
 
 
@@ -73,6 +77,7 @@ def lab_delete(*, lab: Lab) -> None:
         raise ValidationError(_("This lab still has method cards or events; move or delete them first."))
     item_record_deletion(lab)
     lab.delete()
+    node_descriptor_publish()
 
 
 def _reused_iri_error(lab: Lab) -> dict[str, Any]:

@@ -40,4 +40,5 @@ def node_init(*, name: str, city: str, lab_name: str = "", lab_slug: str = "") -
     )
     lab_name = lab_name or name
     lab = lab_create(name=lab_name, city=city, slug=lab_slug or slugify(lab_name))
-    return NodeInit(node=node, lab=lab, created=True)
+    return NodeInit(node=Node.objects.get(pk=node.pk), lab=lab, created=True)
+

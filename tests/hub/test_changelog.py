@@ -15,11 +15,14 @@ from hub.services import Change, changelog_record, lab_create, lab_update
 
 @pytest.mark.django_db
 def test_positions_are_consecutive_in_commit_order(node):
-    lab_create(name="Zweites Labor", slug="zwei", city="Teststadt")
-    lab_create(name="Drittes Labor", slug="drei", city="Teststadt")
-    positions = list(ChangeLogEntry.objects.values_list("position", flat=True))
-    assert positions == [1, 2, 3]
-    assert ChangeLogSequence.objects.get().last_position == 3
+    before = ChangeLogSequence.objects.get().last_position
+    second = lab_create(name="Zweites Labor", slug="zwei", city="Teststadt")
+    third = lab_create(name="Drittes Labor", slug="drei", city="Teststadt")
+    positions = dict(ChangeLogEntry.objects.values_list("iri", "position"))
+    # each lab, then the node descriptor that lists it, re-signed
+    assert positions[second.iri] == before + 1
+    assert positions[third.iri] == before + 3
+    assert positions[node.iri] == before + 4 == ChangeLogSequence.objects.get().last_position
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,62 @@
+"""One codec per item type: ``to_document(item)`` and ``from_document(document)`` (see each module).
+
+``from_document`` checks the shape of a received document completely, without JSON-LD processing:
+the exact bundled @context list, a known type, every property with the right shape and nothing else.
+Proofs are checked separately (``federation.proofs``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.models import Event
+from federation.codecs.common import DESCRIPTOR_CONTEXT, ITEM_CONTEXT, Decoded
+from federation.codecs.events import event_from_document, event_to_document
+from federation.codecs.labs import lab_from_document, lab_to_document
+from federation.codecs.methods import method_from_document, method_to_document
+from federation.codecs.nodes import key_id, node_from_document, node_to_document
+from federation.codecs.shape import DocumentError, Reader
+from federation.codecs.tombstones import tombstone_from_document, tombstone_to_document
+from hub.models import FederatedItem, Lab
+from methods.models import MethodCard
+
+DECODERS = {
+    "Lab": lab_from_document,
+    "Event": event_from_document,
+    "MethodCard": method_from_document,
+    "Node": node_from_document,
+    "Tombstone": tombstone_from_document,
+}
+
+
+def to_document(item: FederatedItem) -> dict[str, Any]:
+    """An item as its compact JSON-LD document, without proof."""
+    if isinstance(item, MethodCard):
+        return method_to_document(item)
+    if isinstance(item, Event):
+        return event_to_document(item)
+    if isinstance(item, Lab):
+        return lab_to_document(item)
+    raise TypeError(f"no codec for {type(item).__name__}")
+
+
+def from_document(document: object) -> Decoded:
+    """The validated fields of a received document; raises DocumentError saying what is wrong."""
+    reader = Reader(document, "document")
+    type_name = reader.value.get("type")
+    if not isinstance(type_name, str) or type_name not in DECODERS:
+        raise DocumentError(f"unknown type {type_name!r}; expected one of {', '.join(DECODERS)}")
+    return DECODERS[type_name](reader)
+
+
+__all__ = [
+    "DESCRIPTOR_CONTEXT",
+    "ITEM_CONTEXT",
+    "Decoded",
+    "DocumentError",
+    "from_document",
+    "key_id",
+    "node_to_document",
+    "to_document",
+    "tombstone_to_document",
+]

@@ -1,0 +1,122 @@
+"""The Event document (schema:Event)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from events.models import Event
+from federation.codecs.common import Decoded, item_header, read_header
+from federation.codecs.labs import geo_document, read_geo
+from federation.codecs.shape import DocumentError, Reader, compact
+from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
+
+STATUS = {
+    EventStatus.SCHEDULED: "EventScheduled",
+    EventStatus.CANCELLED: "EventCancelled",
+    EventStatus.POSTPONED: "EventPostponed",
+    EventStatus.RESCHEDULED: "EventRescheduled",
+}
+ATTENDANCE = {
+    AttendanceMode.IN_PERSON: "OfflineEventAttendanceMode",
+    AttendanceMode.ONLINE: "OnlineEventAttendanceMode",
+    AttendanceMode.HYBRID: "MixedEventAttendanceMode",
+}
+STATUS_BY_TERM = {term: value for value, term in STATUS.items()}
+ATTENDANCE_BY_TERM = {term: value for value, term in ATTENDANCE.items()}
+
+
+def event_to_document(event: Event) -> dict[str, Any]:
+    """An event as its compact JSON-LD document (without proof), its times in its own zone."""
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    return item_header(event, "Event") | compact(
+        {
+            "name": event.title,
+            "description": event.description,
+            "startDate": event.start.astimezone(zone).isoformat(),
+            "endDate": event.end.astimezone(zone).isoformat(),
+            "timezone": event.timezone,
+            "eventAttendanceMode": ATTENDANCE[event.attendance_mode],
+            "eventStatus": STATUS[event.status],
+            "location": _locations(event),
+            "organizer": event.lab_id,
+            "targetGroup": event.target_groups,
+            "inLanguage": event.languages,
+            "isAccessibleForFree": event.is_free,
+            "accessibilityFeature": event.accessibility_features,
+            "accessibilityNote": event.accessibility_notes,
+            "maximumAttendeeCapacity": event.capacity,
+            "registration": event.registration,
+            "registrationUrl": event.registration_url,
+            "keywords": event.keywords,
+            "usesMethod": event.method_iris,
+        }
+    )
+
+
+def _locations(event: Event) -> list[dict[str, Any]]:
+    places = []
+    if event.place_name or event.place_address:
+        places.append(
+            compact(
+                {
+                    "type": "Place",
+                    "name": event.place_name,
+                    "address": event.place_address,
+                    "geo": geo_document(event.latitude, event.longitude),
+                }
+            )
+        )
+    if event.online_url:
+        places.append({"type": "VirtualLocation", "url": event.online_url})
+    return places
+
+
+def event_from_document(reader: Reader) -> Decoded:
+    """An event's model fields from its document."""
+    decoded = read_header(reader, "Event")
+    timezone = reader.text("timezone", required=True, max_length=64)
+    if timezone not in zoneinfo.available_timezones():
+        raise DocumentError(f"{reader.where}.timezone must be an IANA time zone such as Europe/Berlin")
+    start, end = reader.datetime("startDate", required=True), reader.datetime("endDate", required=True)
+    if end <= start:
+        raise DocumentError(f"{reader.where}.endDate must lie after startDate")
+    decoded.fields |= {
+        "title": reader.text("name", required=True, max_length=200),
+        "description": reader.text("description"),
+        "start": start,
+        "end": end,
+        "timezone": timezone,
+        "attendance_mode": ATTENDANCE_BY_TERM[reader.choice("eventAttendanceMode", ATTENDANCE_BY_TERM, required=True)],
+        "status": STATUS_BY_TERM[reader.choice("eventStatus", STATUS_BY_TERM, required=True)],
+        "lab_id": reader.iri("organizer", required=True),
+        "target_groups": reader.choices("targetGroup", TargetGroup.values),
+        "languages": reader.texts("inLanguage", max_items=20, max_length=12),
+        "is_free": reader.boolean("isAccessibleForFree", default=True),
+        "accessibility_features": reader.choices("accessibilityFeature", AccessibilityFeature.values),
+        "accessibility_notes": reader.text("accessibilityNote"),
+        "capacity": reader.integer("maximumAttendeeCapacity", minimum=1, maximum=100000),
+        "registration": reader.choice("registration", Registration.values, default=Registration.NONE),
+        "registration_url": reader.iri("registrationUrl"),
+        "keywords": reader.texts("keywords", max_items=50, max_length=80),
+        "method_iris": reader.iris("usesMethod"),
+        **_read_locations(reader),
+    }
+    reader.finish()
+    return decoded
+
+
+def _read_locations(reader: Reader) -> dict[str, Any]:
+    fields: dict[str, Any] = {"place_name": "", "place_address": "", "online_url": "", "latitude": None, "longitude": None}
+    for location in reader.objects("location", max_items=2):
+        kind = location.choice("type", ["Place", "VirtualLocation"], required=True)
+        if kind == "Place":
+            fields |= {
+                "place_name": location.text("name", max_length=200),
+                "place_address": location.text("address", max_length=1000),
+                **read_geo(location),
+            }
+        else:
+            fields["online_url"] = location.iri("url", required=True)
+        location.finish()
+    return fields

@@ -1,0 +1,177 @@
+"""Reading a received JSON-LD document field by field, refusing every wrong shape with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_TEXT = 100_000
+MAX_SHORT = 300
+MAX_ITEMS = 100
+
+
+class DocumentError(ValueError):
+    """A document does not have the shape the vocabulary prescribes; the message says why."""
+
+
+def is_http_iri(value: object) -> bool:
+    """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
+    if not isinstance(value, str) or len(value) > MAX_SHORT or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
+class Reader:
+    """The fields of one JSON object; ``finish`` refuses the keys nobody read."""
+
+    def __init__(self, value: object, where: str) -> None:
+        if not isinstance(value, dict):
+            raise DocumentError(f"{where} must be a JSON object")
+        self.value = value
+        self.where = where
+        self.seen: set[str] = set()
+
+    def _take(self, key: str, required: bool) -> Any:
+        self.seen.add(key)
+        if key not in self.value or self.value[key] is None:
+            if required:
+                raise DocumentError(f"{self.where} lacks the required property '{key}'")
+            return None
+        return self.value[key]
+
+    def _fail(self, key: str, expected: str) -> DocumentError:
+        return DocumentError(f"{self.where}.{key} must be {expected}")
+
+    def allow(self, *keys: str) -> None:
+        """Accept keys that another part of the pipeline reads (the proof, the context)."""
+        self.seen.update(keys)
+
+    def text(self, key: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
+        """A string (empty when absent)."""
+        value = self._take(key, required)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or len(value) > max_length:
+            raise self._fail(key, f"a string of at most {max_length} characters")
+        if required and not value.strip():
+            raise self._fail(key, "a non-empty string")
+        return value
+
+    def iri(self, key: str, *, required: bool = False) -> str:
+        """An absolute http(s) IRI (empty when absent)."""
+        value = self._take(key, required)
+        if value is None:
+            return ""
+        if not is_http_iri(value):
+            raise self._fail(key, "an absolute http(s) IRI")
+        return value
+
+    def integer(self, key: str, *, required: bool = False, minimum: int = 0, maximum: int = 2**31 - 1) -> int | None:
+        """A whole number within bounds (None when absent)."""
+        value = self._take(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise self._fail(key, f"a whole number from {minimum} to {maximum}")
+        return value
+
+    def boolean(self, key: str, *, default: bool) -> bool:
+        """true or false (``default`` when absent)."""
+        value = self._take(key, False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self._fail(key, "true or false")
+        return value
+
+    def decimal(self, key: str, *, limit: int) -> Decimal | None:
+        """A number between -limit and limit, kept to six decimal places (None when absent)."""
+        value = self._take(key, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self._fail(key, "a number")
+        try:
+            number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        except InvalidOperation:
+            raise self._fail(key, "a finite number") from None
+        if not -limit <= number <= limit:
+            raise self._fail(key, f"a number from {-limit} to {limit}")
+        return number
+
+    def datetime(self, key: str, *, required: bool = False) -> datetime | None:
+        """An ISO 8601 date and time with offset (None when absent)."""
+        value = self._take(key, required)
+        if value is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise self._fail(key, "an ISO 8601 date and time with offset, like 2027-03-04T18:00:00+01:00")
+        return parsed
+
+    def choice(self, key: str, choices: Iterable[str], *, default: str = "", required: bool = False) -> str:
+        """One of the given values (``default`` when absent)."""
+        value = self._take(key, required)
+        if value is None:
+            return default
+        allowed = set(choices)
+        if value not in allowed:
+            raise self._fail(key, "one of " + ", ".join(sorted(allowed)))
+        return value
+
+    def _list(self, key: str, max_items: int) -> list:
+        value = self._take(key, False)
+        if value is None:
+            return []
+        if not isinstance(value, list) or len(value) > max_items:
+            raise self._fail(key, f"a list of at most {max_items} entries")
+        return value
+
+    def texts(self, key: str, *, max_items: int = MAX_ITEMS, max_length: int = 200) -> list[str]:
+        """A list of non-empty short strings."""
+        values = self._list(key, max_items)
+        if not all(isinstance(v, str) and v.strip() and len(v) <= max_length for v in values):
+            raise self._fail(key, f"a list of non-empty strings of at most {max_length} characters")
+        return values
+
+    def choices(self, key: str, choices: Iterable[str]) -> list[str]:
+        """A list of distinct values from a controlled list."""
+        values = self._list(key, MAX_ITEMS)
+        allowed = set(choices)
+        if not all(isinstance(v, str) and v in allowed for v in values) or len(set(values)) != len(values):
+            raise self._fail(key, "a list of distinct values from: " + ", ".join(sorted(allowed)))
+        return values
+
+    def iris(self, key: str) -> list[str]:
+        """A list of absolute http(s) IRIs."""
+        values = self._list(key, MAX_ITEMS)
+        if not all(is_http_iri(v) for v in values):
+            raise self._fail(key, "a list of absolute http(s) IRIs")
+        return values
+
+    def objects(self, key: str, *, max_items: int = MAX_ITEMS) -> list[Reader]:
+        """A list of JSON objects, each as a Reader."""
+        return [Reader(v, f"{self.where}.{key}[{n}]") for n, v in enumerate(self._list(key, max_items))]
+
+    def object(self, key: str) -> Reader | None:
+        """A nested JSON object as a Reader (None when absent)."""
+        value = self._take(key, False)
+        return None if value is None else Reader(value, f"{self.where}.{key}")
+
+    def finish(self) -> None:
+        """Refuse any property the vocabulary does not define here."""
+        unknown = sorted(set(self.value) - self.seen)
+        if unknown:
+            raise DocumentError(f"{self.where} has properties the vocabulary does not define here: {', '.join(unknown)}")
+
+
+def compact(document: dict[str, Any]) -> dict[str, Any]:
+    """Drop absent values (None, empty strings and lists) so documents stay small."""
+    return {key: value for key, value in document.items() if value not in (None, "", [])}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401  (settings of the API, kept beside it)
 from hub import config
 
 CONFIG = config.load()

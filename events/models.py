@@ -116,5 +116,7 @@ class Event(FederatedItem):
             errors["registration_url"] = _("When registration is required, give the registration link.")
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        elif self.latitude is not None and not (self.place_name or self.place_address):
+            errors["latitude"] = _("Coordinates belong to a place: give the place too.")
         if errors:
             raise ValidationError(errors)

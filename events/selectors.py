@@ -24,3 +24,9 @@ def events_upcoming(*, include_network: bool = False) -> QuerySet[Event]:
 def events_past(*, include_network: bool = False) -> QuerySet[Event]:
     """Events that have ended, latest first."""
     return events_visible(include_network=include_network).filter(end__lt=timezone.now()).order_by("-start")
+
+
+def event_for_reader(*, uuid, include_network: bool, include_drafts: bool) -> Event | None:
+    """One event by its uuid, if the reader may see it."""
+    events = Event.objects.all() if include_drafts else events_visible(include_network=include_network)
+    return events.select_related("lab", "origin").filter(uuid=uuid).first()

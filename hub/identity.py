@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
-import base58
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-ED25519_PUB_MULTICODEC = b"\xed\x01"
+from federation.multikey import MultikeyError, encode_public_key, generate_key, load_private_key, save_private_key
 
 
 class KeyFileError(Exception):
@@ -25,14 +22,9 @@ def key_path() -> Path:
 
 def key_create(path: Path) -> Ed25519PrivateKey:
     """Create a new key and write it to ``path`` readable by the owner only; never overwrite one."""
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    key = generate_key()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    save_private_key(key, path)
     return key
 
 
@@ -45,21 +37,16 @@ def key_load(path: Path | None = None) -> Ed25519PrivateKey:
 @lru_cache(maxsize=4)
 def _key_load(path: str, _mtime: int) -> Ed25519PrivateKey:
     try:
-        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+        return load_private_key(Path(path))
     except FileNotFoundError:
         raise KeyFileError(
             f"The node's key file {path} is missing. Restore it from your backup; "
             "a new key would make this node a stranger to its peers."
         ) from None
-    except ValueError as error:
-        raise KeyFileError(f"The node's key file {path} cannot be read: {error}") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"The node's key file {path} does not hold an Ed25519 key.")
-    return key
+    except (ValueError, MultikeyError) as error:
+        raise KeyFileError(f"The node's key file {path} cannot be read as an Ed25519 key: {error}") from None
 
 
 def public_key_multibase(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """The public key as a Multikey ``publicKeyMultibase`` value (``z6Mk…``)."""
-    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "z" + base58.b58encode(ED25519_PUB_MULTICODEC + raw).decode("ascii")
+    return encode_public_key(key.public_key() if isinstance(key, Ed25519PrivateKey) else key)

@@ -40,3 +40,9 @@ def labs_visible(*, include_network: bool = False) -> QuerySet[Lab]:
 def labs_local() -> QuerySet[Lab]:
     """This node's own labs, drafts included (for staff)."""
     return Lab.objects.filter(origin__is_local=True).order_by("name")
+
+
+def lab_for_reader(*, iri: str, include_network: bool, include_drafts: bool) -> Lab | None:
+    """One lab by its IRI, if the reader may see it."""
+    labs = Lab.objects.all() if include_drafts else labs_visible(include_network=include_network)
+    return labs.select_related("origin").filter(iri=iri).first()

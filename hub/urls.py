@@ -3,10 +3,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from events import views as event_views
+from federation import views as federation_views
 from hub import views
+from methods import views as method_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(".well-known/stadtlabor", federation_views.node_descriptor, name="node-descriptor"),
+    path("ns/v1", federation_views.vocabulary, name="vocabulary"),
+    path("methods/<uuid:uuid>", method_views.method_detail, name="method-detail"),
+    path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
+    path("labs/<slug:slug>", views.lab_detail, name="lab-detail"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),

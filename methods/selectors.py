@@ -18,3 +18,9 @@ def methods_visible(*, include_network: bool = False) -> QuerySet[MethodCard]:
 def methods_recent(*, include_network: bool = False) -> QuerySet[MethodCard]:
     """The most recently changed method cards first."""
     return methods_visible(include_network=include_network).order_by("-date_modified")
+
+
+def method_for_reader(*, uuid, include_network: bool, include_drafts: bool) -> MethodCard | None:
+    """One method card by its uuid, if the reader may see it, with its steps."""
+    methods = MethodCard.objects.all() if include_drafts else methods_visible(include_network=include_network)
+    return methods.select_related("lab", "origin").prefetch_related("steps").filter(uuid=uuid).first()

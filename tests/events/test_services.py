@@ -66,6 +66,8 @@ def test_deleting_an_event_leaves_a_tombstone(lab):
         ({"method_iris": ["javascript:alert(1)"]}, "method_iris"),
         ({"capacity": 0}, "capacity"),
         ({"latitude": 50.08}, "longitude"),
+        ({"latitude": 50.08, "longitude": 8.24, "attendance_mode": "online", "online_url": "https://meet.example.org/x",
+          "place_name": ""}, "latitude"),
         ({"status": "forgotten"}, "status"),
     ],
 )

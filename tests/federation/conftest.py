@@ -1,6 +1,9 @@
 """Fixtures for the federation tests: the W3C EdDSA test vectors and Stadtlabor-style documents."""
 
+import fcntl
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +73,45 @@ def event() -> dict[str, Any]:
 def signed_event(event, node_key) -> dict[str, Any]:
     """The event signed by the node with eddsa-jcs-2022."""
     return sign_jcs(event, node_key, NODE_KEY_ID, created="2025-04-01T09:30:00Z")
+
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+CONTEXT_MANIFEST = Path(__file__).resolve().parents[2] / "federation" / "contexts" / "manifest.json"
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """Install the JavaScript verifier's packages once (skip if Node.js or npm is missing)."""
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"independent verification needs {' and '.join(missing)} on PATH")
+    with open(JS_DIR / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (JS_DIR / "node_modules" / ".package-lock.json").exists():
+            command = ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
+            subprocess.run(command, cwd=JS_DIR, check=True, capture_output=True, timeout=600)
+    return JS_DIR / "node_modules"
+
+
+def run_node(script: str, payload: dict[str, Any]) -> Any:
+    """Run one of the JavaScript tools with a JSON payload and return its JSON answer."""
+    result = subprocess.run(
+        ["node", script],
+        cwd=JS_DIR,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def js_verify(document: dict[str, Any], controller: dict[str, Any]) -> dict[str, Any]:
+    """Return jsonld-signatures' verdict on a signed document, offline."""
+    payload = {
+        "document": document,
+        "controller": controller,
+        "contexts": read_manifest(CONTEXT_MANIFEST),
+    }
+    return run_node("verify.mjs", payload)

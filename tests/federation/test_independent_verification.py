@@ -4,12 +4,7 @@ Needs Node.js and npm; the first test installs tests/federation/js/node_modules 
 """
 
 import copy
-import fcntl
-import json
 import random
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,41 +13,11 @@ from federation import multikey
 from federation.jsonld import BUNDLED, canonize, read_manifest
 from federation.proofs import sign_jcs
 
-from .conftest import ITEM_CONTEXT, NODE, NODE_KEY_ID
+from .conftest import CONTEXT_MANIFEST, ITEM_CONTEXT, NODE, NODE_KEY_ID, js_verify, run_node
 
-JS_DIR = Path(__file__).resolve().parent / "js"
-CONTEXT_MANIFEST = Path(__file__).resolve().parents[2] / "federation" / "contexts" / "manifest.json"
 DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 VOCABULARY = "https://w3id.org/stadtlabor/v1"
-
-
-@pytest.fixture(scope="session")
-def node_modules() -> Path:
-    """Install the JavaScript verifier's packages once (skip if Node.js or npm is missing)."""
-    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"independent verification needs {' and '.join(missing)} on PATH")
-    with open(JS_DIR / ".install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (JS_DIR / "node_modules" / ".package-lock.json").exists():
-            command = ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
-            subprocess.run(command, cwd=JS_DIR, check=True, capture_output=True, timeout=600)
-    return JS_DIR / "node_modules"
-
-
-def _run_node(script: str, payload: dict[str, Any]) -> Any:
-    """Run one of the JavaScript tools with a JSON payload and return its JSON answer."""
-    result = subprocess.run(
-        ["node", script],
-        cwd=JS_DIR,
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def _controller(node_key, context: list[str]) -> dict[str, Any]:
@@ -68,39 +33,29 @@ def _controller(node_key, context: list[str]) -> dict[str, Any]:
     }
 
 
-def _js_verify(document: dict[str, Any], controller: dict[str, Any]) -> dict[str, Any]:
-    """Return jsonld-signatures' verdict on a signed document, offline."""
-    payload = {
-        "document": document,
-        "controller": controller,
-        "contexts": read_manifest(CONTEXT_MANIFEST),
-    }
-    return _run_node("verify.mjs", payload)
-
-
 def test_js_verifies_our_jcs_proof(node_modules, signed_event, node_key):
-    verdict = _js_verify(signed_event, _controller(node_key, [DID_CONTEXT, MULTIKEY_CONTEXT]))
+    verdict = js_verify(signed_event, _controller(node_key, [DID_CONTEXT, MULTIKEY_CONTEXT]))
     assert verdict == {"verified": True, "error": None}
 
 
 def test_js_rejects_a_tampered_copy_of_our_proof(node_modules, signed_event, node_key):
     tampered = copy.deepcopy(signed_event)
     tampered["name"] += "!"
-    verdict = _js_verify(tampered, _controller(node_key, [DID_CONTEXT, MULTIKEY_CONTEXT]))
+    verdict = js_verify(tampered, _controller(node_key, [DID_CONTEXT, MULTIKEY_CONTEXT]))
     assert verdict["verified"] is False
     assert "Invalid signature" in verdict["error"]
 
 
 def test_js_rejects_our_proof_against_another_key(node_modules, signed_event):
     other = multikey.generate_key()
-    verdict = _js_verify(signed_event, _controller(other, [DID_CONTEXT, MULTIKEY_CONTEXT]))
+    verdict = js_verify(signed_event, _controller(other, [DID_CONTEXT, MULTIKEY_CONTEXT]))
     assert verdict["verified"] is False
 
 
 def test_js_verifies_unicode_text_and_numbers(node_modules, event, node_key):
     event.update({"name": 'Ümläut 😀 \u2028 \x00 "quoted" \\', "maximumAttendeeCapacity": 40})
     signed = sign_jcs(event, node_key, NODE_KEY_ID)
-    verdict = _js_verify(signed, _controller(node_key, [DID_CONTEXT, MULTIKEY_CONTEXT]))
+    verdict = js_verify(signed, _controller(node_key, [DID_CONTEXT, MULTIKEY_CONTEXT]))
     assert verdict == {"verified": True, "error": None}
 
 
@@ -110,7 +65,7 @@ def test_js_accepts_a_node_descriptor_as_controller_document(node_modules, signe
     if not {"verificationMethod", "assertionMethod"} <= terms.keys():
         pytest.skip("the bundled Stadtlabor vocabulary does not define verificationMethod yet")
     controller = _controller(node_key, [*ITEM_CONTEXT, MULTIKEY_CONTEXT])
-    assert _js_verify(signed_event, controller) == {"verified": True, "error": None}
+    assert js_verify(signed_event, controller) == {"verified": True, "error": None}
 
 
 def _literal(rng: random.Random) -> str:
@@ -135,4 +90,4 @@ def test_canonize_agrees_with_rdf_canonize(node_modules):
     rng = random.Random(2022)
     documents = [_document_with_blank_nodes(rng) for _ in range(40)]
     payload = {"documents": documents, "contexts": read_manifest(CONTEXT_MANIFEST)}
-    assert [canonize(document) for document in documents] == _run_node("canonize.mjs", payload)
+    assert [canonize(document) for document in documents] == run_node("canonize.mjs", payload)

@@ -1,0 +1,30 @@
+"""The event pages and calendars."""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from events.calendar import calendar_bytes
+from events.models import Event
+from events.selectors import event_for_reader
+from hub.access import can_see_network
+from hub.items import gone_response, item_response
+from hub.negotiation import CALENDAR
+
+
+def event_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """An event as a page, its signed document, or iCalendar."""
+    event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=request.user.is_staff)
+    if event is None:
+        return gone_response(request, f"{settings.HUB_BASE_URL}/events/{uuid}")
+    return item_response(
+        request, event, template="events/event_detail.html", formats={CALENDAR: calendar_response}
+    )
+
+
+def calendar_response(event: Event) -> HttpResponse:
+    """One event as an .ics file."""
+    response = HttpResponse(calendar_bytes([event], name=event.title), content_type=f"{CALENDAR}; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{event.uuid}.ics"'
+    return response

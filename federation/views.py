@@ -1,16 +1,32 @@
-"""What the node publishes for other nodes: its descriptor and the vocabulary it speaks."""
+"""What the node publishes for other nodes: its descriptor, its vocabulary, its feed, and the peering endpoints."""
 
-from functools import cache
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
+from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
+from api.errors import problem_response
+from federation import http
+from federation.feed import DEFAULT_LIMIT, MAX_LIMIT, descriptor_document, feed_page, feed_page_json
+from federation.models import Peer
+from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
+from federation.tasks import sync_peer_task
+from hub.access import bearer_token
 from hub.models import ChangeLogEntry
 from hub.negotiation import jsonld_response
 from hub.selectors import local_node
 
 VOCABULARY_FILE = Path(__file__).with_name("contexts") / "stadtlabor-v1.jsonld"
+MAX_JOIN_BODY = 16 * 1024
 
 
 @require_GET
@@ -34,3 +50,91 @@ def vocabulary(request: HttpRequest) -> HttpResponse:
 @cache
 def _vocabulary_bytes() -> bytes:
     return VOCABULARY_FILE.read_bytes()
+
+
+def peer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let through only requests with a valid token carrying the ``federation`` scope."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = bearer_token(request)
+        if token is None:
+            return problem_response(
+                401, "This endpoint is for peer nodes: send a bearer token with scope federation.",
+                headers={"WWW-Authenticate": 'Bearer scope="federation"'},
+            )
+        if "federation" not in token.scopes:
+            return problem_response(403, "The token lacks the scope federation.")
+        request.peer_token = token
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@require_GET
+@peer_only
+def feed(request: HttpRequest) -> HttpResponse:
+    """GET /api/federation/feed?after=CURSOR&limit=N: the change feed, oldest change first."""
+    after, limit = request.GET.get("after", "0") or "0", request.GET.get("limit", str(DEFAULT_LIMIT))
+    if not after.isdigit() or len(after) > 20:
+        return problem_response(400, "after must be a cursor from a previous page, or 0 to start.")
+    if not limit.isdigit() or not 1 <= int(limit) <= 10_000:
+        return problem_response(400, f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    limit_value = min(int(limit), MAX_LIMIT)
+    page = feed_page(after=int(after), limit=limit_value)
+    body = feed_page_json(page, feed_url=f"{settings.HUB_BASE_URL}/api/federation/feed", limit=limit_value)
+    return HttpResponse(body, content_type="application/activity+json; charset=utf-8")
+
+
+@require_GET
+@peer_only
+def relayed_descriptor(request: HttpRequest) -> HttpResponse:
+    """GET /api/federation/descriptor?iri=NODE: the signed descriptor of a node this node holds."""
+    document = descriptor_document(request.GET.get("iri", ""))
+    if document is None:
+        return problem_response(404, "This node holds no descriptor for that node.")
+    return jsonld_response(document)
+
+
+@csrf_exempt
+@require_POST
+@peer_only
+def nudge(request: HttpRequest) -> HttpResponse:
+    """POST /api/federation/nudge: a peer tells this node it has changes; the pull is queued."""
+    peer = Peer.objects.filter(application_id=request.peer_token.application_id).first()
+    if peer is None:
+        return problem_response(403, "The token does not belong to a peer of this node.")
+    transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
+    return HttpResponse(status=202)
+
+
+@csrf_exempt
+@require_POST
+def join(request: HttpRequest) -> HttpResponse:
+    """POST /api/federation/join: a node holding this node's invitation asks to peer."""
+    try:
+        payload = _join_payload(request)
+        base = checked_base_url(payload["node"])
+        descriptor = http.get_json(f"{base}/.well-known/stadtlabor", allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
+        descriptor_check(descriptor, base)
+        credentials = peer_accept(
+            invitation_id=payload["invitation"], secret=payload["secret"], node_url=base,
+            client_id=payload["client_id"], client_secret=payload["client_secret"], descriptor=descriptor,
+        )
+    except PeeringError as error:
+        return problem_response(403, str(error))
+    except (http.PeerRequestError, ValueError) as error:
+        return problem_response(400, f"The join request cannot be completed: {error}")
+    peer = Peer.objects.get(node__iri=base + "/")
+    transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
+    return JsonResponse(credentials, status=201)
+
+
+def _join_payload(request: HttpRequest) -> dict[str, str]:
+    if len(request.body) > MAX_JOIN_BODY:
+        raise ValueError("the request body is too large")
+    payload = orjson.loads(request.body)
+    fields = ("invitation", "secret", "node", "client_id", "client_secret")
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(name), str) for name in fields):
+        raise ValueError("the body must be a JSON object with " + ", ".join(fields))
+    return payload

@@ -33,6 +33,7 @@ class Config:
     production: bool
     allow_private_peers: bool
     sync_interval: int
+    federation: bool
 
     @property
     def host(self) -> str:
@@ -142,4 +143,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         production=production,
         allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
         sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
+        federation=_flag(env, "HUB_FEDERATION", default=True),
     )

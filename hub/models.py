@@ -96,7 +96,7 @@ class Lab(FederatedItem):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True, validators=[http_url])
+    website = models.URLField(_("website"), max_length=500, blank=True, validators=[http_url])
     email = models.EmailField(_("public contact e-mail"), blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
     accessibility = models.TextField(_("accessibility"), blank=True)

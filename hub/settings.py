@@ -14,6 +14,7 @@ HUB_BASE_URL = CONFIG.base_url
 HUB_DATA_DIR = CONFIG.data_dir
 HUB_ALLOW_PRIVATE_PEERS = CONFIG.allow_private_peers
 HUB_SYNC_INTERVAL = CONFIG.sync_interval
+HUB_FEDERATION = CONFIG.federation
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 
 SECRET_KEY = CONFIG.secret_key
@@ -168,6 +169,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "read": _("Read network-only items"),
@@ -175,6 +177,7 @@ OAUTH2_PROVIDER = {
         "federation": _("Pull the change feed as a peer node"),
     },
     "DEFAULT_SCOPES": ["read"],
+    "SCOPES_BACKEND_CLASS": "federation.oauth.HubScopes",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
     "PKCE_REQUIRED": True,
@@ -194,3 +197,6 @@ OAUTH2_PROVIDER = {
 }
 
 CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "hub.tasks.tokens_clear_expired", "schedule": 3600.0}
+# Pull from each peer when its next attempt is due (HUB_SYNC_INTERVAL after a success, backing off after
+# failures); the tick is short so that nudged peers and retries are served promptly.
+CELERY_BEAT_SCHEDULE["sync-due-peers"] = {"task": "federation.tasks.sync_due_peers", "schedule": float(min(HUB_SYNC_INTERVAL, 5))}

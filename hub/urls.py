@@ -18,5 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("api/federation/feed", federation_views.feed, name="federation-feed"),
+    path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
+    path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
+    path("api/federation/join", federation_views.join, name="federation-join"),
     path("api/", include("api.urls")),
 ]

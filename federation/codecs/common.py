@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,14 +55,20 @@ def raise_if_context_wrong(document: dict[str, Any], expected: list[str]) -> Non
         raise DocumentError(f"@context must be {expected}; got {document.get('@context')!r}")
 
 
+PATHS = {"Lab": "labs/", "Event": "events/", "MethodCard": "methods/"}
+
+
 def read_header(reader: Reader, type_name: str) -> Decoded:
-    """Read and check the shared properties; the id must lie under its origin's IRI."""
+    """Read and check the shared properties; the id must be ``{origin}{labs|events|methods}/…``."""
     raise_if_context_wrong(reader.value, ITEM_CONTEXT)
     reader.allow("@context", "proof", "type")
     iri = reader.iri("id", required=True)
     origin = reader.iri("origin", required=True)
     if not origin.endswith("/") or not iri.startswith(origin) or iri == origin:
         raise DocumentError(f"id {iri} does not lie under its origin {origin}")
+    rest = iri[len(origin):]
+    if not rest.startswith(PATHS[type_name]) or "/" in rest[len(PATHS[type_name]):]:
+        raise DocumentError(f"the id of a {type_name} must be {origin}{PATHS[type_name]}…; got {iri}")
     decoded = Decoded(
         type=type_name,
         iri=iri,
@@ -79,3 +86,11 @@ def read_header(reader: Reader, type_name: str) -> Decoded:
 def last_segment(iri: str) -> str:
     """The last path segment of an IRI: a lab's slug, an item's uuid."""
     return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def uuid_of(iri: str) -> uuid.UUID:
+    """The uuid that ends an event's or method's IRI."""
+    try:
+        return uuid.UUID(last_segment(iri))
+    except ValueError:
+        raise DocumentError(f"the id {iri} must end in a UUID") from None

@@ -6,9 +6,9 @@ import zoneinfo
 from typing import Any
 
 from events.models import Event
-from federation.codecs.common import Decoded, item_header, read_header
+from federation.codecs.common import Decoded, item_header, read_header, uuid_of
 from federation.codecs.labs import geo_document, read_geo
-from federation.codecs.shape import DocumentError, Reader, compact
+from federation.codecs.shape import MAX_URL, DocumentError, Reader, compact, raise_if_inconsistent
 from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
 
 STATUS = {
@@ -82,6 +82,7 @@ def event_from_document(reader: Reader) -> Decoded:
     if end <= start:
         raise DocumentError(f"{reader.where}.endDate must lie after startDate")
     decoded.fields |= {
+        "uuid": uuid_of(decoded.iri),
         "title": reader.text("name", required=True, max_length=200),
         "description": reader.text("description"),
         "start": start,
@@ -91,25 +92,30 @@ def event_from_document(reader: Reader) -> Decoded:
         "status": STATUS_BY_TERM[reader.choice("eventStatus", STATUS_BY_TERM, required=True)],
         "lab_id": reader.iri("organizer", required=True),
         "target_groups": reader.choices("targetGroup", TargetGroup.values),
-        "languages": reader.texts("inLanguage", max_items=20, max_length=12),
+        "languages": reader.languages("inLanguage", max_items=20),
         "is_free": reader.boolean("isAccessibleForFree", default=True),
         "accessibility_features": reader.choices("accessibilityFeature", AccessibilityFeature.values),
         "accessibility_notes": reader.text("accessibilityNote"),
         "capacity": reader.integer("maximumAttendeeCapacity", minimum=1, maximum=100000),
         "registration": reader.choice("registration", Registration.values, default=Registration.NONE),
-        "registration_url": reader.iri("registrationUrl"),
+        "registration_url": reader.iri("registrationUrl", max_length=MAX_URL),
         "keywords": reader.texts("keywords", max_items=50, max_length=80),
         "method_iris": reader.iris("usesMethod"),
         **_read_locations(reader),
     }
     reader.finish()
+    raise_if_inconsistent(Event, decoded.fields)
     return decoded
 
 
 def _read_locations(reader: Reader) -> dict[str, Any]:
     fields: dict[str, Any] = {"place_name": "", "place_address": "", "online_url": "", "latitude": None, "longitude": None}
+    kinds = []
     for location in reader.objects("location", max_items=2):
         kind = location.choice("type", ["Place", "VirtualLocation"], required=True)
+        if kind in kinds:
+            raise DocumentError(f"{reader.where}.location holds at most one Place and one VirtualLocation")
+        kinds.append(kind)
         if kind == "Place":
             fields |= {
                 "place_name": location.text("name", max_length=200),
@@ -117,6 +123,6 @@ def _read_locations(reader: Reader) -> dict[str, Any]:
                 **read_geo(location),
             }
         else:
-            fields["online_url"] = location.iri("url", required=True)
+            fields["online_url"] = location.iri("url", required=True, max_length=MAX_URL)
         location.finish()
     return fields

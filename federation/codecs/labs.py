@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from federation.codecs.common import Decoded, item_header, last_segment, read_header
-from federation.codecs.shape import Reader, compact
+from federation.codecs.shape import MAX_URL, DocumentError, Reader, compact, raise_if_inconsistent
 from hub.models import Lab
 
 
@@ -26,6 +26,8 @@ def read_geo(reader: Reader) -> dict[str, Any]:
     geo.choice("type", ["GeoCoordinates"], required=True)
     coordinates = {"latitude": geo.decimal("latitude", limit=90), "longitude": geo.decimal("longitude", limit=180)}
     geo.finish()
+    if None in coordinates.values():
+        raise DocumentError(f"{geo.where} needs both latitude and longitude")
     return coordinates
 
 
@@ -58,17 +60,21 @@ def lab_from_document(reader: Reader) -> Decoded:
         street = address.text("streetAddress", max_length=1000)
         address.text("addressLocality", max_length=200)
         address.finish()
+    slug = last_segment(decoded.iri)
+    if slugify(slug) != slug or len(slug) > 80:
+        raise DocumentError(f"the id of a lab must end in its short name (letters, digits, hyphens); got {slug!r}")
     decoded.fields |= {
-        "slug": slugify(last_segment(decoded.iri))[:80] or "lab",
+        "slug": slug,
         "name": reader.text("name", required=True, max_length=200),
         "city": reader.text("city", required=True, max_length=200),
         "description": reader.text("description"),
         "address": street,
-        "website": reader.iri("url"),
-        "email": reader.text("email", max_length=254),
+        "website": reader.iri("url", max_length=MAX_URL),
+        "email": reader.email("email"),
         "opening_hours": reader.text("openingHours", max_length=2000),
         "accessibility": reader.text("accessibilityNote", max_length=5000),
         **read_geo(reader),
     }
     reader.finish()
+    raise_if_inconsistent(Lab, decoded.fields)
     return decoded

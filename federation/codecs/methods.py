@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from federation.codecs.common import Decoded, item_header, last_segment, read_header
-from federation.codecs.shape import DocumentError, Reader, compact
+from federation.codecs.common import Decoded, item_header, last_segment, read_header, uuid_of
+from federation.codecs.shape import MAX_URL, DocumentError, Reader, compact, raise_if_inconsistent
 from hub.choices import Difficulty, License, Phase, TargetGroup
 from methods.models import MINUTES_IN_A_WEEK, MethodCard
 
@@ -51,9 +51,10 @@ def method_to_document(method: MethodCard, steps: list | None = None) -> dict[st
 def method_from_document(reader: Reader) -> Decoded:
     """A method card's model fields and steps from its document."""
     decoded = read_header(reader, "MethodCard")
-    languages = reader.texts("inLanguage", max_items=1, max_length=12) or ["de"]
+    languages = reader.languages("inLanguage", max_items=1) or ["de"]
     decoded.fields |= {
-        "slug": last_segment(decoded.iri)[:120],
+        "uuid": uuid_of(decoded.iri),
+        "slug": last_segment(decoded.iri),
         "title": reader.text("name", required=True, max_length=200),
         "language": languages[0],
         "summary": reader.text("description", required=True),
@@ -76,8 +77,9 @@ def method_from_document(reader: Reader) -> Decoded:
         "based_on": reader.iri("isBasedOn"),
         "translations": reader.iris("workTranslation"),
         "keywords": reader.texts("keywords", max_items=50, max_length=80),
-        "source": reader.iri("source"),
+        "source": reader.iri("source", max_length=MAX_URL),
     }
+    raise_if_inconsistent(MethodCard, decoded.fields)
     decoded.related["steps"] = [_read_step(step, number) for number, step in enumerate(reader.objects("step", max_items=MAX_STEPS), 1)]
     reader.finish()
     return decoded

@@ -8,8 +8,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from hub.validators import LANGUAGE_TAG
+
 MAX_TEXT = 100_000
-MAX_SHORT = 300
+MAX_IRI = 300
+MAX_URL = 500
 MAX_ITEMS = 100
 
 
@@ -17,9 +23,9 @@ class DocumentError(ValueError):
     """A document does not have the shape the vocabulary prescribes; the message says why."""
 
 
-def is_http_iri(value: object) -> bool:
+def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
     """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
-    if not isinstance(value, str) or len(value) > MAX_SHORT or any(c.isspace() for c in value):
+    if not isinstance(value, str) or len(value) > max_length or any(c.isspace() for c in value):
         return False
     parts = urlsplit(value)
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
@@ -61,14 +67,31 @@ class Reader:
             raise self._fail(key, "a non-empty string")
         return value
 
-    def iri(self, key: str, *, required: bool = False) -> str:
+    def iri(self, key: str, *, required: bool = False, max_length: int = MAX_IRI) -> str:
         """An absolute http(s) IRI (empty when absent)."""
         value = self._take(key, required)
         if value is None:
             return ""
-        if not is_http_iri(value):
-            raise self._fail(key, "an absolute http(s) IRI")
+        if not is_http_iri(value, max_length):
+            raise self._fail(key, f"an absolute http(s) IRI of at most {max_length} characters")
         return value
+
+    def email(self, key: str) -> str:
+        """An e-mail address (empty when absent)."""
+        value = self.text(key, max_length=254)
+        try:
+            if value:
+                validate_email(value)
+        except ValidationError:
+            raise self._fail(key, "an e-mail address") from None
+        return value
+
+    def languages(self, key: str, *, max_items: int) -> list[str]:
+        """A list of language codes such as de or en."""
+        values = self.texts(key, max_items=max_items, max_length=12)
+        if not all(LANGUAGE_TAG.match(value) for value in values):
+            raise self._fail(key, "a list of language codes such as de or en")
+        return values
 
     def integer(self, key: str, *, required: bool = False, minimum: int = 0, maximum: int = 2**31 - 1) -> int | None:
         """A whole number within bounds (None when absent)."""
@@ -175,3 +198,12 @@ class Reader:
 def compact(document: dict[str, Any]) -> dict[str, Any]:
     """Drop absent values (None, empty strings and lists) so documents stay small."""
     return {key: value for key, value in document.items() if value not in (None, "", [])}
+
+
+def raise_if_inconsistent(model: type, fields: dict[str, Any]) -> None:
+    """Apply the model's own cross-field rules (time order, ranges, place or link) to received fields."""
+    try:
+        model(**{name: value for name, value in fields.items() if name != "lab_id"}).clean()
+    except ValidationError as error:
+        reasons = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        raise DocumentError(f"the document is inconsistent: {reasons}") from None

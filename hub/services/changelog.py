@@ -54,6 +54,11 @@ def changelog_record_many(changes: list[Change]) -> list[ChangeLogEntry]:
     return entries
 
 
+def changelog_lock() -> None:
+    """Take the change log's lock until commit, so that what a writer checked stays true until it writes."""
+    ChangeLogSequence.objects.select_for_update().get_or_create(pk=1)
+
+
 def _positions_take(count: int) -> int:
     """Lock the sequence until commit and reserve ``count`` positions; return the first."""
     sequence, _created = ChangeLogSequence.objects.select_for_update().get_or_create(pk=1)

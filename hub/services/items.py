@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
@@ -108,6 +109,7 @@ def item_record_change(item: FederatedItem) -> None:
     if item.visibility not in PUBLISHED:
         return
     document = item_signed_document(item)
+    transaction.on_commit(_peers_nudge_soon)
     changelog_record(
         Change(
             iri=item.iri,
@@ -127,6 +129,7 @@ def item_record_deletion(item: FederatedItem) -> None:
         return
     version = item.version + 1
     document = tombstone_signed_document(item, version=version, deleted=timezone.now())
+    transaction.on_commit(_peers_nudge_soon)
     changelog_record(
         Change(
             iri=item.iri,
@@ -138,3 +141,10 @@ def item_record_deletion(item: FederatedItem) -> None:
             document=document,
         )
     )
+
+
+def _peers_nudge_soon() -> None:
+    """After a published change commits, tell the peers (imported here: the tasks import these services)."""
+    from federation.tasks import peers_nudge_soon
+
+    peers_nudge_soon()

@@ -1,0 +1,114 @@
+"""Errors as RFC 9457 problem details: ``application/problem+json`` with type, title, status and detail."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+TITLES = {
+    400: _("Bad request"),
+    401: _("Unauthorized"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    413: _("Content too large"),
+    415: _("Unsupported media type"),
+    429: _("Too many requests"),
+    500: _("Internal server error"),
+}
+
+
+def problem(status: int, detail: str, *, instance: str = "", errors: dict[str, list[str]] | None = None) -> dict:
+    """The problem details object; ``errors`` maps each invalid field to its messages."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": str(TITLES.get(status, HTTPStatus(status).phrase)),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(status: int, detail: str, *, instance: str = "", headers: dict | None = None) -> JsonResponse:
+    """A plain Django response with problem details, for errors that arise outside DRF."""
+    return JsonResponse(
+        problem(status, detail, instance=instance), status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers
+    )
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's exception handler answering with problem details; None lets other errors become a 500."""
+    exc = as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    instance = context["request"].path
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        response.data = problem(400, validation_detail(errors), instance=instance, errors=errors)
+    else:
+        response.data = problem(response.status_code, detail_text(exc.detail), instance=instance)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """DRF's exception for Django's validation, permission and not-found errors, keeping the services' messages."""
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Map each field, nested ones as ``steps.0.title``, to its messages."""
+    if isinstance(detail, dict):
+        errors: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            errors |= flatten_errors(value, f"{prefix}.{key}" if prefix else str(key))
+        return errors
+    if isinstance(detail, list):
+        errors = {}
+        messages = [str(item) for item in detail if not isinstance(item, (dict, list))]
+        if messages:
+            errors[prefix or api_settings.NON_FIELD_ERRORS_KEY] = messages
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):
+                errors |= flatten_errors(item, f"{prefix}.{index}" if prefix else str(index))
+        return errors
+    return {prefix or api_settings.NON_FIELD_ERRORS_KEY: [str(detail)]}
+
+
+def validation_detail(errors: dict[str, list[str]]) -> str:
+    """A sentence naming the invalid fields, followed by the errors that concern no single field."""
+    fields = [name for name in errors if name != api_settings.NON_FIELD_ERRORS_KEY]
+    parts = [gettext("These fields are invalid: %(fields)s.") % {"fields": ", ".join(fields)}] if fields else []
+    return " ".join(parts + errors.get(api_settings.NON_FIELD_ERRORS_KEY, []))
+
+
+def detail_text(detail: Any) -> str:
+    """The exception's message as one text."""
+    if isinstance(detail, str):
+        return str(detail)
+    return " ".join(message for messages in flatten_errors(detail).values() for message in messages)

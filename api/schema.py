@@ -1,0 +1,87 @@
+"""What the OpenAPI description needs beyond what drf-spectacular sees: the OAuth 2.0 scheme and problem details."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_mock_request
+from drf_spectacular.utils import OpenApiResponse
+from oauth2_provider.scopes import get_scopes_backend
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from api.errors import PROBLEM_CONTENT_TYPE
+from api.permissions import WRITE_SCOPE
+from hub.access import READING_SCOPES
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """OAuth 2.0 with this node's endpoints and scopes: reads work without a token, writes need ``write``."""
+
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "oauth2"
+
+    def get_security_requirement(self, auto_schema: AutoSchema) -> list[dict] | dict:
+        """Reads: a token with read or federation for network items, or none; writes: scope write."""
+        if auto_schema.method in SAFE_METHODS:
+            return [{self.name: [scope]} for scope in sorted(READING_SCOPES)] + [{}]
+        return {self.name: [WRITE_SCOPE]}
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict:
+        """The client-credentials flow of scripts and peers, and the authorization-code flow with PKCE."""
+        scopes = {name: str(text) for name, text in get_scopes_backend().get_all_scopes().items()}
+        token_url = reverse("oauth2_provider:token")
+        return {
+            "type": "oauth2",
+            "flows": {
+                "clientCredentials": {"tokenUrl": token_url, "scopes": scopes},
+                "authorizationCode": {
+                    "authorizationUrl": reverse("oauth2_provider:authorize"),
+                    "tokenUrl": token_url,
+                    "scopes": scopes,
+                },
+            },
+        }
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error as RFC 9457 problem details."""
+
+    type = serializers.CharField(help_text="always about:blank: the status says what went wrong")
+    title = serializers.CharField(help_text="the status's name, in the request's language")
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="what went wrong in this request, in the request's language")
+    instance = serializers.CharField(required=False, help_text="the path of the request")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="for invalid input (400): each field, nested ones as steps.0.title, with its messages",
+    )
+
+
+def problems(*statuses: int) -> dict:
+    """OpenAPI responses with problem details for these statuses, and for 429 and 500, which any request can meet."""
+    return {
+        (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description=HTTPStatus(status).phrase)
+        for status in sorted({*statuses, 429, 500})
+    }
+
+
+def anonymous_mock_request(
+    method: str, path: str, view: APIView, original_request: Request | None, **kwargs
+) -> Request:
+    """drf-spectacular's mock request, reading as an anonymous reader when no real request is at hand.
+
+    Without this, describing the views outside a request (``manage.py spectacular``, ``check
+    --deploy``) would authenticate a request for the host ``testserver``, which production refuses.
+    """
+    request = build_mock_request(method, path, view, original_request, **kwargs)
+    if original_request is None:
+        request.user, request.auth = AnonymousUser(), None
+    return request

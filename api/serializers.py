@@ -1,0 +1,274 @@
+"""What the API shows of items, and what it accepts when a client writes them.
+
+Output serializers describe stored items, local and mirrored alike. Input serializers only check
+shapes and types; the services hold every domain rule and give the messages for them.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import DEFAULT_TIMEZONE, Event
+from hub.choices import (
+    AccessibilityFeature,
+    AttendanceMode,
+    Difficulty,
+    EventStatus,
+    License,
+    Phase,
+    Registration,
+    TargetGroup,
+    Visibility,
+)
+from hub.models import Lab, Node
+from hub.services.items import raise_if_unknown_fields
+from methods.models import MethodCard, MethodStep
+
+ITEM_FIELDS = ("iri", "origin", "is_local", "version", "visibility", "date_created", "date_modified")
+
+
+class NodeReferenceSerializer(serializers.ModelSerializer):
+    """The node an item comes from."""
+
+    class Meta:
+        model = Node
+        fields = ("iri", "name", "city")
+
+
+class LabReferenceSerializer(serializers.ModelSerializer):
+    """The lab that authored a method or organises an event."""
+
+    class Meta:
+        model = Lab
+        fields = ("iri", "name", "city")
+
+
+class ItemOutputSerializer(serializers.ModelSerializer):
+    """What every item shows: IRI, origin node, whether it is ours, version, visibility and dates."""
+
+    origin = NodeReferenceSerializer(read_only=True)
+    is_local = serializers.BooleanField(read_only=True)
+
+
+class NodeOutputSerializer(serializers.ModelSerializer):
+    """A node of the network, this one or a pinned one."""
+
+    class Meta:
+        model = Node
+        fields = ("iri", "name", "city", "is_local", "version", "date_modified", "public_key_multibase")
+
+
+class LabOutputSerializer(ItemOutputSerializer):
+    """A lab with its address, contact and accessibility."""
+
+    class Meta:
+        model = Lab
+        fields = ("id", *ITEM_FIELDS, "slug", "name", "city", "address", "latitude", "longitude", "description",
+                  "website", "email", "opening_hours", "accessibility")
+
+
+class MethodStepOutputSerializer(serializers.ModelSerializer):
+    """One step of a method card."""
+
+    class Meta:
+        model = MethodStep
+        fields = ("position", "title", "text")
+
+
+class MethodOutputSerializer(ItemOutputSerializer):
+    """A method card with its lab and its steps in order."""
+
+    lab = LabReferenceSerializer(read_only=True, allow_null=True)
+    materials = serializers.ListField(child=serializers.CharField(), read_only=True)
+    roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+    target_groups = serializers.ListField(child=serializers.ChoiceField(TargetGroup.choices), read_only=True)
+    translations = serializers.ListField(child=serializers.URLField(), read_only=True)
+    keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+    steps = MethodStepOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MethodCard
+        fields = ("uuid", *ITEM_FIELDS, "title", "slug", "language", "summary", "added_value", "body", "phase",
+                  "duration_min", "duration_max", "difficulty", "group_size_min", "group_size_max", "materials",
+                  "roles", "tips", "background", "target_groups", "accessibility_notes", "license", "lab",
+                  "based_on", "translations", "keywords", "source", "steps")
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class ZonedDateTimeField(serializers.Field):
+    """An event's time in ISO 8601 with the UTC offset of the event's own time zone."""
+
+    def __init__(self, attribute: str, **kwargs) -> None:
+        self.attribute = attribute
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: Event) -> str:
+        """The time as the event's zone shows it."""
+        return getattr(event, self.attribute).astimezone(ZoneInfo(event.timezone)).isoformat()
+
+
+class EventOutputSerializer(ItemOutputSerializer):
+    """An event with its times in its own zone, its lab, place or link, audience and accessibility."""
+
+    start = ZonedDateTimeField("start")
+    end = ZonedDateTimeField("end")
+    lab = LabReferenceSerializer(read_only=True, allow_null=True)
+    target_groups = serializers.ListField(child=serializers.ChoiceField(TargetGroup.choices), read_only=True)
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    accessibility_features = serializers.ListField(
+        child=serializers.ChoiceField(AccessibilityFeature.choices), read_only=True
+    )
+    keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+    method_iris = serializers.ListField(child=serializers.URLField(), read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ("uuid", *ITEM_FIELDS, "title", "description", "start", "end", "timezone", "attendance_mode",
+                  "place_name", "place_address", "latitude", "longitude", "online_url", "lab", "target_groups",
+                  "languages", "is_free", "accessibility_features", "accessibility_notes", "capacity",
+                  "registration", "registration_url", "status", "keywords", "method_iris")
+
+
+class LabField(serializers.SlugRelatedField):
+    """A lab named by its IRI; the services accept only this node's labs."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(slug_field="iri", queryset=Lab.objects.all(), **kwargs)
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """A date and time that must carry its UTC offset, so that it means one instant."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "naive": _("Give the time with its UTC offset, for example 2027-03-04T18:00:00+01:00."),
+    }
+
+    def enforce_timezone(self, value):
+        """Refuse a time without offset instead of guessing its zone."""
+        if timezone.is_naive(value):
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+
+class CoordinateField(serializers.DecimalField):
+    """A latitude or longitude, rounded to the six decimal places (about 10 cm) that are stored."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_digits=9, decimal_places=6, rounding=ROUND_HALF_EVEN, allow_null=True, **kwargs)
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        """Round to six places before checking the number of digits."""
+        return super().validate_precision(value.quantize(Decimal("0.000001"), rounding=self.rounding))
+
+
+def optional_text(max_length: int | None = None) -> serializers.CharField:
+    """An optional text field, empty when not given."""
+    return serializers.CharField(allow_blank=True, default="", max_length=max_length)
+
+
+def optional_list(child: serializers.Field | None = None) -> serializers.ListField:
+    """An optional list field, empty when not given."""
+    return serializers.ListField(child=child or serializers.CharField(), default=list)
+
+
+class ItemInputSerializer(serializers.Serializer):
+    """The fields a client writes.
+
+    Optional fields take their defaults when omitted, except in partial writes (PATCH, adapt); the
+    fields without a default (visibility, slug, based_on, an event's status) keep their value, so that
+    a PUT never publishes, renames, forgets its source or un-cancels by omission.
+    """
+
+    model: type[Model]
+    visibility = serializers.ChoiceField(Visibility.choices, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse field names that cannot be written, naming them, instead of ignoring them."""
+        raise_if_unknown_fields(self.model, self.initial_data, self.fields)
+        return attrs
+
+
+class StepInputSerializer(serializers.Serializer):
+    """One step of a method card as written: a title and a text."""
+
+    title = serializers.CharField(max_length=200)
+    text = optional_text()
+
+
+class MethodInputSerializer(ItemInputSerializer):
+    """A method card as a client writes it; ``steps`` replace the old steps in the order given."""
+
+    model = MethodCard
+    title = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=120, required=False)
+    language = serializers.CharField(max_length=12, default="de")
+    summary = serializers.CharField()
+    added_value = optional_text()
+    body = optional_text()
+    phase = serializers.ChoiceField(Phase.choices)
+    duration_min = serializers.IntegerField(min_value=0, allow_null=True, default=None)
+    duration_max = serializers.IntegerField(min_value=0, allow_null=True, default=None)
+    difficulty = serializers.ChoiceField(Difficulty.choices, allow_blank=True, default="")
+    group_size_min = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    group_size_max = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    materials = optional_list()
+    roles = optional_list()
+    tips = optional_text()
+    background = optional_text()
+    target_groups = optional_list(serializers.ChoiceField(TargetGroup.choices))
+    accessibility_notes = optional_text()
+    license = serializers.ChoiceField(License.choices, default=License.BY_SA)
+    lab = LabField()
+    based_on = serializers.URLField(max_length=300, allow_blank=True, required=False)
+    translations = optional_list(serializers.URLField(max_length=300))
+    keywords = optional_list(serializers.CharField(max_length=80))
+    source = serializers.URLField(max_length=500, allow_blank=True, default="")
+    steps = StepInputSerializer(many=True, default=list)
+
+
+class MethodAdaptInputSerializer(MethodInputSerializer):
+    """The local lab that adapts a method, and the fields in which the adaptation differs; use it partial."""
+
+    def validate(self, attrs: dict) -> dict:
+        """Require the lab even though every other field is optional."""
+        if "lab" not in attrs:
+            raise serializers.ValidationError({"lab": [self.fields["lab"].error_messages["required"]]})
+        return super().validate(attrs)
+
+
+class EventInputSerializer(ItemInputSerializer):
+    """An event as a client writes it; times carry their offset, ``timezone`` names the event's zone."""
+
+    model = Event
+    title = serializers.CharField(max_length=200)
+    description = optional_text()
+    start = OffsetDateTimeField()
+    end = OffsetDateTimeField()
+    timezone = serializers.CharField(max_length=64, default=DEFAULT_TIMEZONE)
+    attendance_mode = serializers.ChoiceField(AttendanceMode.choices, default=AttendanceMode.IN_PERSON)
+    place_name = optional_text(200)
+    place_address = optional_text()
+    latitude = CoordinateField(default=None)
+    longitude = CoordinateField(default=None)
+    online_url = serializers.URLField(max_length=500, allow_blank=True, default="")
+    lab = LabField()
+    target_groups = optional_list(serializers.ChoiceField(TargetGroup.choices))
+    languages = optional_list(serializers.CharField(max_length=12))
+    is_free = serializers.BooleanField(default=True)
+    accessibility_features = optional_list(serializers.ChoiceField(AccessibilityFeature.choices))
+    accessibility_notes = optional_text()
+    capacity = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    registration = serializers.ChoiceField(Registration.choices, default=Registration.NONE)
+    registration_url = serializers.URLField(max_length=500, allow_blank=True, default="")
+    status = serializers.ChoiceField(EventStatus.choices, required=False)
+    keywords = optional_list(serializers.CharField(max_length=80))
+    method_iris = optional_list(serializers.URLField(max_length=300))

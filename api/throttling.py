@@ -1,0 +1,53 @@
+"""Request rates: one for anonymous readers by address, one for each token's client or logged-in user.
+
+The rates are read from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` at every request rather than
+when the class is imported, so that changed settings apply at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+class CurrentRateThrottle(SimpleRateThrottle):
+    """A throttle whose rate comes from the current settings."""
+
+    def get_rate(self) -> str | None:
+        """The rate configured for this throttle's scope."""
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonymousRateThrottle(CurrentRateThrottle):
+    """Requests without a token or login, counted per client address."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        """The client address, or None for a request with a token or login."""
+        if request.auth is not None or request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ClientRateThrottle(CurrentRateThrottle):
+    """Requests with a token, counted per OAuth application, or with a login, counted per user."""
+
+    scope = "client"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        """The token's application or the logged-in user, or None for anonymous requests."""
+        token = request.auth
+        if token is not None:
+            ident = f"application-{token.application_id}" if token.application_id else f"token-{token.pk}"
+        elif request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}

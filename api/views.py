@@ -1,0 +1,225 @@
+"""The API's endpoints: thin views that read through selectors and write through the services."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.filters import EventFilterSet, LabFilterSet, MethodFilterSet
+from api.permissions import sees_network_items
+from api.schema import problems
+from api.selectors import (
+    events_listed,
+    events_writable,
+    labs_listed,
+    methods_listed,
+    methods_writable,
+    nodes_listed,
+)
+from api.serializers import (
+    EventInputSerializer,
+    EventOutputSerializer,
+    LabOutputSerializer,
+    MethodAdaptInputSerializer,
+    MethodInputSerializer,
+    MethodOutputSerializer,
+    NodeOutputSerializer,
+)
+from events.services import event_cancel, event_create, event_delete, event_update
+from methods.services import method_adapt, method_create, method_delete, method_update
+
+WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy", "cancel"})
+LIST_PROBLEMS = problems(400, 401, 404)
+DETAIL_PROBLEMS = problems(401, 404)
+CREATE_PROBLEMS = problems(400, 401, 403, 413, 415)
+UPDATE_PROBLEMS = problems(400, 401, 403, 404, 413, 415)
+GUARDED_PROBLEMS = problems(401, 403, 404)
+
+
+def validated_data(serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False) -> dict:
+    """The request body checked by the input serializer, or a 400 naming the invalid fields."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def created(data: dict, request: Request, url_name: str) -> Response:
+    """A 201 response whose Location is the new item's address in the API."""
+    location = request.build_absolute_uri(reverse(url_name, kwargs={"uuid": data["uuid"]}))
+    return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List method cards", responses={200: MethodOutputSerializer, **LIST_PROBLEMS}),
+    retrieve=extend_schema(summary="Show a method card", responses={200: MethodOutputSerializer, **DETAIL_PROBLEMS}),
+)
+class MethodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Method cards, local and mirrored; this node's own can be written, any can be adapted."""
+
+    lookup_field = "uuid"
+    serializer_class = MethodOutputSerializer
+    filterset_class = MethodFilterSet
+
+    def get_queryset(self) -> QuerySet:
+        """Writes find any method card and let the services guard it; reads see what the reader may."""
+        if self.action in WRITE_ACTIONS:
+            return methods_writable()
+        return methods_listed(include_network=sees_network_items(self.request))
+
+    @extend_schema(
+        summary="Create a method card",
+        request=MethodInputSerializer,
+        responses={201: MethodOutputSerializer, **CREATE_PROBLEMS},
+    )
+    def create(self, request: Request) -> Response:
+        """Create a method card of one of this node's labs."""
+        method = method_create(**validated_data(MethodInputSerializer, request))
+        return created(MethodOutputSerializer(method).data, request, "api:method-detail")
+
+    @extend_schema(
+        summary="Replace a method card",
+        description="Omitted optional fields take their defaults; omitted `slug`, `visibility` and `based_on` stay.",
+        request=MethodInputSerializer,
+        responses={200: MethodOutputSerializer, **UPDATE_PROBLEMS},
+    )
+    def update(self, request: Request, uuid: str) -> Response:
+        """Replace a method card of this node."""
+        return self.write(request, partial=False)
+
+    @extend_schema(
+        summary="Change fields of a method card",
+        request=MethodInputSerializer,
+        responses={200: MethodOutputSerializer, **UPDATE_PROBLEMS},
+    )
+    def partial_update(self, request: Request, uuid: str) -> Response:
+        """Change the given fields of a method card of this node."""
+        return self.write(request, partial=True)
+
+    def write(self, request: Request, *, partial: bool) -> Response:
+        """Update the method card through the service, which refuses mirrored ones."""
+        data = validated_data(MethodInputSerializer, request, partial=partial)
+        method = method_update(method=self.get_object(), **data)
+        return Response(MethodOutputSerializer(method).data)
+
+    @extend_schema(summary="Delete a method card", responses={204: None, **GUARDED_PROBLEMS})
+    def destroy(self, request: Request, uuid: str) -> Response:
+        """Delete a method card of this node, leaving a tombstone for the network."""
+        method_delete(method=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Adapt a method card for one of this node's labs",
+        description="Creates this node's own version of a local or mirrored method card, `based_on` it. "
+        "Only `lab` is required; other fields given replace the source's.",
+        request=MethodAdaptInputSerializer,
+        responses={201: MethodOutputSerializer, **UPDATE_PROBLEMS},
+    )
+    @action(detail=True, methods=["post"])
+    def adapt(self, request: Request, uuid: str) -> Response:
+        """Create a local method card based on this one."""
+        data = validated_data(MethodAdaptInputSerializer, request, partial=True)
+        method = method_adapt(source=self.get_object(), **data)
+        return created(MethodOutputSerializer(method).data, request, "api:method-detail")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List events", responses={200: EventOutputSerializer, **LIST_PROBLEMS}),
+    retrieve=extend_schema(summary="Show an event", responses={200: EventOutputSerializer, **DETAIL_PROBLEMS}),
+)
+class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Events, local and mirrored; this node's own can be written."""
+
+    lookup_field = "uuid"
+    serializer_class = EventOutputSerializer
+    filterset_class = EventFilterSet
+
+    def get_queryset(self) -> QuerySet:
+        """Writes find any event and let the services guard it; reads see what the reader may."""
+        if self.action in WRITE_ACTIONS:
+            return events_writable()
+        return events_listed(include_network=sees_network_items(self.request))
+
+    @extend_schema(
+        summary="Create an event",
+        request=EventInputSerializer,
+        responses={201: EventOutputSerializer, **CREATE_PROBLEMS},
+    )
+    def create(self, request: Request) -> Response:
+        """Create an event of one of this node's labs."""
+        event = event_create(**validated_data(EventInputSerializer, request))
+        return created(EventOutputSerializer(event).data, request, "api:event-detail")
+
+    @extend_schema(
+        summary="Replace an event",
+        description="Omitted optional fields take their defaults; omitted `visibility` and `status` stay.",
+        request=EventInputSerializer,
+        responses={200: EventOutputSerializer, **UPDATE_PROBLEMS},
+    )
+    def update(self, request: Request, uuid: str) -> Response:
+        """Replace an event of this node."""
+        return self.write(request, partial=False)
+
+    @extend_schema(
+        summary="Change fields of an event",
+        request=EventInputSerializer,
+        responses={200: EventOutputSerializer, **UPDATE_PROBLEMS},
+    )
+    def partial_update(self, request: Request, uuid: str) -> Response:
+        """Change the given fields of an event of this node."""
+        return self.write(request, partial=True)
+
+    def write(self, request: Request, *, partial: bool) -> Response:
+        """Update the event through the service, which refuses mirrored ones."""
+        data = validated_data(EventInputSerializer, request, partial=partial)
+        event = event_update(event=self.get_object(), **data)
+        return Response(EventOutputSerializer(event).data)
+
+    @extend_schema(summary="Delete an event", responses={204: None, **GUARDED_PROBLEMS})
+    def destroy(self, request: Request, uuid: str) -> Response:
+        """Delete an event of this node, leaving a tombstone for the network."""
+        event_delete(event=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Cancel an event",
+        description="The event stays listed with status `cancelled`, so that people learn of it.",
+        request=None,
+        responses={200: EventOutputSerializer, **GUARDED_PROBLEMS},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, uuid: str) -> Response:
+        """Mark an event of this node as cancelled."""
+        return Response(EventOutputSerializer(event_cancel(event=self.get_object())).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List labs", responses={200: LabOutputSerializer, **LIST_PROBLEMS}),
+    retrieve=extend_schema(summary="Show a lab", responses={200: LabOutputSerializer, **DETAIL_PROBLEMS}),
+)
+class LabViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Labs, local and mirrored, by this node's numeric id; ``?iri=`` finds a lab by its IRI."""
+
+    serializer_class = LabOutputSerializer
+    filterset_class = LabFilterSet
+
+    def get_queryset(self) -> QuerySet:
+        """The labs the reader may see."""
+        return labs_listed(include_network=sees_network_items(self.request))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List nodes", responses={200: NodeOutputSerializer, **LIST_PROBLEMS}),
+)
+class NodeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """This node and the nodes whose keys it has pinned."""
+
+    serializer_class = NodeOutputSerializer
+
+    def get_queryset(self) -> QuerySet:
+        """Every known node."""
+        return nodes_listed()

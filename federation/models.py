@@ -1,0 +1,103 @@
+"""Peers, invitations and sync runs: the federation's state, kept on rows so a crash anywhere resumes cleanly."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import Node
+
+
+class Peer(models.Model):
+    """A node this node pulls from, and which pulls from this node."""
+
+    node = models.OneToOneField(Node, on_delete=models.PROTECT, related_name="peer", verbose_name=_("node"))
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.SET_NULL, null=True, related_name="peer", editable=False,
+        help_text="The OAuth client this node created for the peer (scope federation).",
+    )
+    client_id = models.CharField(max_length=100, editable=False, help_text="Our client id at the peer.")
+    client_secret = models.CharField(max_length=255, editable=False, help_text="Our client secret at the peer.")
+    access_token = models.CharField(max_length=255, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cursor = models.CharField(_("feed cursor"), max_length=64, default="0", editable=False)
+    created_at = models.DateTimeField(_("peered since"), default=timezone.now, editable=False)
+    last_success_at = models.DateTimeField(_("last successful sync"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, editable=False)
+    sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    items_applied = models.PositiveBigIntegerField(_("items mirrored"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("peer")
+        verbose_name_plural = _("peers")
+        ordering = ["node__name"]
+
+    def __str__(self) -> str:
+        return str(self.node)
+
+    @property
+    def base_url(self) -> str:
+        """The peer's base URL."""
+        return self.node.base_url
+
+
+class Invitation(models.Model):
+    """A one-time invitation for another node to peer with this one; only a hash of its secret is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True, editable=False)
+    used_by = models.ForeignKey(Node, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.expires_at:%Y-%m-%d %H:%M})"
+
+
+class SyncRun(models.Model):
+    """One pull from one peer: what it brought, what it refused and why."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cursor_before = models.CharField(max_length=64, blank=True)
+    cursor_after = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    applied = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejections = models.JSONField(default=list, blank=True, help_text="[{id, reason}] for each rejected document.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["peer", "-started_at"], name="syncrun_peer_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds the run took, once finished."""
+        return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run finished without an error (rejected documents do not make it fail)."""
+        return self.finished_at is not None and not self.error

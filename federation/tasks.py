@@ -1,0 +1,56 @@
+"""Celery tasks of the federation: thin, taking ids, re-checking the federation switch."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from federation import http
+from federation.models import Peer
+from federation.sync import sync_peer
+from federation.sync.pull import LEASE, token_for
+
+log = logging.getLogger(__name__)
+NUDGE_DEBOUNCE_SECONDS = 2
+
+
+@shared_task(ignore_result=True)
+def sync_peer_task(peer_id: int) -> None:
+    """Pull one peer's feed (does nothing while another sync of that peer runs)."""
+    if settings.HUB_FEDERATION and Peer.objects.filter(pk=peer_id).exists():
+        sync_peer(peer_id=peer_id)
+
+
+@shared_task(ignore_result=True)
+def sync_due_peers() -> None:
+    """Queue a pull of every peer whose next attempt is due; each peer is its own task."""
+    if not settings.HUB_FEDERATION:
+        return
+    now = timezone.now()
+    idle = Q(sync_started_at__isnull=True) | Q(sync_started_at__lt=now - LEASE)
+    for peer_id in Peer.objects.filter(idle, next_attempt_at__lte=now).values_list("pk", flat=True):
+        sync_peer_task.delay(peer_id)
+
+
+@shared_task(ignore_result=True)
+def peers_nudge() -> None:
+    """Tell every peer that this node has changes, so it pulls within seconds."""
+    if not settings.HUB_FEDERATION:
+        return
+    for peer in Peer.objects.select_related("node"):
+        try:
+            http.post_json(f"{peer.base_url}/api/federation/nudge", {}, token=token_for(peer),
+                           allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
+        except http.PeerRequestError as error:
+            log.info("nudging %s failed: %s", peer.base_url, error)
+
+
+def peers_nudge_soon() -> None:
+    """Queue one nudge of the peers for changes made in the next seconds (debounced per process)."""
+    if settings.HUB_FEDERATION and Peer.objects.exists() and cache.add("federation:nudge", 1, NUDGE_DEBOUNCE_SECONDS):
+        peers_nudge.apply_async(countdown=NUDGE_DEBOUNCE_SECONDS)

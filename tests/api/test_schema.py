@@ -1,0 +1,41 @@
+"""The OpenAPI description and its docs page: valid, complete on security and errors, and offline."""
+
+import io
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_the_schema_generates_without_warnings_and_validates(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target), stderr=io.StringIO())
+    schema = yaml.safe_load(target.read_text())
+    assert {"/api/methods/", "/api/methods/{uuid}/adapt/", "/api/events/", "/api/labs/{id}/", "/api/nodes/"} <= set(
+        schema["paths"]
+    )
+
+
+@pytest.mark.django_db
+def test_the_schema_describes_oauth2_scopes_and_problem_responses(client):
+    schema = client.get("/api/schema/?format=json").json()
+    flows = schema["components"]["securitySchemes"]["oauth2"]["flows"]
+    assert set(flows["clientCredentials"]["scopes"]) == {"read", "write", "federation"}
+    create = schema["paths"]["/api/methods/"]["post"]
+    assert {"oauth2": ["write"]} in create["security"]
+    assert "application/problem+json" in create["responses"]["400"]["content"]
+    assert set(schema["components"]["schemas"]["Problem"]["properties"]) >= {"type", "title", "status", "detail"}
+
+
+@pytest.mark.django_db
+def test_the_docs_page_loads_nothing_from_other_hosts(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "swagger-ui" in page
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", page))
+    assert hosts <= {"testserver"}, hosts
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(asset.startswith("/static/") for asset in assets), assets

@@ -1,7 +1,8 @@
 """The query parameters of the API's lists.
 
 The search ``q`` is a case-insensitive substring search OR-ed over a few text fields, the same on
-SQLite and PostgreSQL; list fields match through the lookups of ``hub.lookups``.
+SQLite and PostgreSQL (SQLite folds the case of ASCII letters only); list fields match through the
+lookups of ``hub.lookups``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class OriginFilterSet(filters.FilterSet):
 
 
 class LabListedFilterSet(OriginFilterSet):
-    """What method cards and events share: search, lab, city, keyword and target group."""
+    """What method cards and events share beyond the origin: lab, city, keyword and target group."""
 
     lab = filters.CharFilter(field_name="lab_id", label="lab IRI")
     city = filters.CharFilter(field_name="lab__city", lookup_expr="iexact", label="city of the lab")

@@ -6,6 +6,7 @@ shapes and types; the services hold every domain rule and give the messages for 
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -152,7 +153,7 @@ class OffsetDateTimeField(serializers.DateTimeField):
         "naive": _("Give the time with its UTC offset, for example 2027-03-04T18:00:00+01:00."),
     }
 
-    def enforce_timezone(self, value):
+    def enforce_timezone(self, value: datetime) -> datetime:
         """Refuse a time without offset instead of guessing its zone."""
         if timezone.is_naive(value):
             self.fail("naive")

@@ -34,11 +34,12 @@ def script_application(*, user: AbstractBaseUser) -> Application:
 @transaction.atomic
 def access_token_issue(*, user: AbstractBaseUser, scopes: Sequence[str], lifetime: timedelta) -> str:
     """Mint an access token for the user's script application and return it; only its hash is stored."""
-    raise_if_token_refused(user=user, scopes=scopes, lifetime=lifetime)
+    application = script_application(user=user)
+    raise_if_token_refused(user=user, application=application, scopes=scopes, lifetime=lifetime)
     raw_token = secrets.token_urlsafe(32)
     token = AccessToken(
         user=user,
-        application=script_application(user=user),
+        application=application,
         scope=" ".join(dict.fromkeys(scopes)),
         expires=timezone.now() + lifetime,
     )
@@ -47,13 +48,15 @@ def access_token_issue(*, user: AbstractBaseUser, scopes: Sequence[str], lifetim
     return raw_token
 
 
-def raise_if_token_refused(*, user: AbstractBaseUser, scopes: Sequence[str], lifetime: timedelta) -> None:
-    """Refuse unknown scopes, a write token for someone who may not write, and lifetimes out of range."""
-    known = get_scopes_backend().get_all_scopes()
-    unknown = [scope for scope in scopes if scope not in known]
-    if unknown or not scopes:
-        named = f"Unknown scope {' '.join(unknown)!r}" if unknown else "No scope given"
-        raise ValidationError(f"{named}; choose from: {', '.join(sorted(known))}.")
+def raise_if_token_refused(
+    *, user: AbstractBaseUser, application: Application, scopes: Sequence[str], lifetime: timedelta
+) -> None:
+    """Refuse scopes the application may not hold, write tokens for non-staff, and lifetimes out of range."""
+    available = get_scopes_backend().get_available_scopes(application=application)
+    refused = [scope for scope in scopes if scope not in available]
+    if refused or not scopes:
+        named = f"The scope {' '.join(refused)!r} is unknown or not for scripts" if refused else "No scope given"
+        raise ValidationError(f"{named}; a script's token may carry: {', '.join(available)}.")
     if not user.is_active:
         raise ValidationError(f"The user {user.get_username()!r} is inactive.")
     if WRITE_SCOPE in scopes and not is_active_staff(user):

@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from events.calendar import calendar_bytes
@@ -17,7 +16,7 @@ def event_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """An event as a page, its signed document, or iCalendar."""
     event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=request.user.is_staff)
     if event is None:
-        return gone_response(request, f"{settings.HUB_BASE_URL}/events/{uuid}")
+        return gone_response(request, f"/events/{uuid}")
     return item_response(
         request, event, template="events/event_detail.html", formats={CALENDAR: calendar_response}
     )

@@ -6,7 +6,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -16,7 +15,6 @@ from federation.sync import sync_peer
 from federation.sync.pull import LEASE, token_for
 
 log = logging.getLogger(__name__)
-NUDGE_DEBOUNCE_SECONDS = 2
 
 
 @shared_task(ignore_result=True)
@@ -48,9 +46,3 @@ def peers_nudge() -> None:
                            allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
         except http.PeerRequestError as error:
             log.info("nudging %s failed: %s", peer.base_url, error)
-
-
-def peers_nudge_soon() -> None:
-    """Queue one nudge of the peers for changes made in the next seconds (debounced per process)."""
-    if settings.HUB_FEDERATION and Peer.objects.exists() and cache.add("federation:nudge", 1, NUDGE_DEBOUNCE_SECONDS):
-        peers_nudge.apply_async(countdown=NUDGE_DEBOUNCE_SECONDS)

@@ -105,7 +105,7 @@ def nudge(request: HttpRequest) -> HttpResponse:
     if peer is None:
         return problem_response(403, "The token does not belong to a peer of this node.")
     transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
-    return HttpResponse(status=202)
+    return JsonResponse({"queued": True}, status=202)
 
 
 @csrf_exempt

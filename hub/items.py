@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -35,9 +36,10 @@ def item_response(
     return response
 
 
-def gone_response(request: HttpRequest, iri: str) -> HttpResponse:
-    """410 for a deleted item: its tombstone for JSON-LD readers, a short page for people."""
-    entry = ChangeLogEntry.objects.filter(iri=iri, deleted=True).first()
+def gone_response(request: HttpRequest, path: str) -> HttpResponse:
+    """410 for a deleted item of any origin at ``path`` (``/methods/{uuid}``): its tombstone or a short page."""
+    tombstones = ChangeLogEntry.objects.filter(deleted=True)
+    entry = tombstones.filter(iri=settings.HUB_BASE_URL + path).first() or tombstones.filter(iri__endswith=path).first()
     if entry is None:
         raise Http404
     if preferred_type(request, [HTML, JSON_LD]) == JSON_LD:

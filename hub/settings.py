@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.ProblemDetailsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +120,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "admin:login"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Celery: the embedded default is a broker on the file system under the data directory, so a node
 # runs its background work with no service at all; production sets CELERY_BROKER_URL to Redis.

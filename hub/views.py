@@ -31,5 +31,5 @@ def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
     iri = f"{settings.HUB_BASE_URL}/labs/{slug}"
     lab = lab_for_reader(iri=iri, include_network=can_see_network(request), include_drafts=request.user.is_staff)
     if lab is None:
-        return gone_response(request, iri)
+        return gone_response(request, f"/labs/{slug}")
     return item_response(request, lab, template="hub/lab_detail.html")

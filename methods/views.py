@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from hub.access import can_see_network
@@ -16,5 +15,5 @@ def method_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         uuid=uuid, include_network=can_see_network(request), include_drafts=request.user.is_staff
     )
     if method is None:
-        return gone_response(request, f"{settings.HUB_BASE_URL}/methods/{uuid}")
+        return gone_response(request, f"/methods/{uuid}")
     return item_response(request, method, template="methods/method_detail.html")

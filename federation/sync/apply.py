@@ -21,6 +21,7 @@ from django.db.models import F
 from events.models import Event
 from federation.codecs import Decoded, DocumentError, from_document, key_id
 from federation.models import Peer
+from federation.nudges import peers_nudge_soon
 from federation.multikey import MultikeyError, decode_public_key
 from federation.proofs import ProofError, verify
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
@@ -84,6 +85,8 @@ def feed_apply_page(
         fresh = _unheld(verified)
         _store(keys.to_pin(fresh), fresh)
         Peer.objects.filter(pk=peer.pk).update(cursor=cursor, items_applied=F("items_applied") + len(fresh))
+        if fresh:
+            transaction.on_commit(peers_nudge_soon)
     result.applied = len(fresh)
     result.skipped += len(verified) - len(fresh)
     return result

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.documents import item_signed_document, tombstone_signed_document
+from federation.nudges import peers_nudge_soon
 from hub.choices import PUBLISHED, Visibility
 from hub.models import ChangeLogEntry, FederatedItem, Lab
 from hub.services.changelog import Change, changelog_record
@@ -109,7 +110,7 @@ def item_record_change(item: FederatedItem) -> None:
     if item.visibility not in PUBLISHED:
         return
     document = item_signed_document(item)
-    transaction.on_commit(_peers_nudge_soon)
+    transaction.on_commit(peers_nudge_soon)
     changelog_record(
         Change(
             iri=item.iri,
@@ -129,7 +130,7 @@ def item_record_deletion(item: FederatedItem) -> None:
         return
     version = item.version + 1
     document = tombstone_signed_document(item, version=version, deleted=timezone.now())
-    transaction.on_commit(_peers_nudge_soon)
+    transaction.on_commit(peers_nudge_soon)
     changelog_record(
         Change(
             iri=item.iri,
@@ -141,10 +142,3 @@ def item_record_deletion(item: FederatedItem) -> None:
             document=document,
         )
     )
-
-
-def _peers_nudge_soon() -> None:
-    """After a published change commits, tell the peers (imported here: the tasks import these services)."""
-    from federation.tasks import peers_nudge_soon
-
-    peers_nudge_soon()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application, set_token_value
 from rest_framework.test import APIClient
 
 from api.services import access_token_issue
@@ -23,6 +26,21 @@ def token_client(user: User, scope: str, lifetime: timedelta = timedelta(days=1)
     client = APIClient()
     token = access_token_issue(user=user, scopes=scope.split(), lifetime=lifetime)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def peer_client(scope: str = "federation") -> APIClient:
+    """A client with the token a peer node's client-credentials grant yields: no user, scope federation."""
+    application = Application.objects.create(
+        name="Partnerknoten", client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+    )
+    token = AccessToken(application=application, scope=scope, expires=timezone.now() + timedelta(hours=1))
+    raw_token = secrets.token_urlsafe(32)
+    set_token_value(token, raw_token)
+    token.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
     return client
 
 

@@ -8,7 +8,7 @@ from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from methods.models import MethodCard
-from tests.api.factories import make_method, token_client
+from tests.api.factories import make_method, peer_client, token_client
 
 NEW_METHOD = {"title": "Kartenabfrage", "summary": "Ideen sammeln", "phase": "erkunden"}
 
@@ -27,9 +27,11 @@ def test_a_write_without_a_token_is_unauthorized_with_a_bearer_challenge(anonymo
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("scope", ["read", "federation"])
-def test_a_token_without_scope_write_cannot_write(staff, lab, scope):
-    response = token_client(staff, scope).post("/api/methods/", NEW_METHOD | {"lab": lab.iri}, HTTP_ACCEPT_LANGUAGE="en")
+@pytest.mark.parametrize(
+    "client_of", [lambda staff: token_client(staff, "read"), lambda staff: peer_client()], ids=["read", "federation"]
+)
+def test_a_token_without_scope_write_cannot_write(staff, lab, client_of):
+    response = client_of(staff).post("/api/methods/", NEW_METHOD | {"lab": lab.iri}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
     assert "write" in response.json()["detail"]
     assert not MethodCard.objects.exists()

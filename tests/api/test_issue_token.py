@@ -54,7 +54,8 @@ def test_the_lifetime_is_taken_from_expires(staff):
     ("args", "message"),
     [
         (["--user", "niemand", "--scope", "read"], "no user 'niemand'"),
-        (["--user", "redaktion", "--scope", "read admin"], "Unknown scope 'admin'"),
+        (["--user", "redaktion", "--scope", "read admin"], "scope 'admin' is unknown or not for scripts"),
+        (["--user", "redaktion", "--scope", "federation"], "scope 'federation' is unknown or not for scripts"),
         (["--user", "redaktion", "--scope", " "], "No scope given"),
         (["--user", "redaktion", "--scope", "read", "--expires", "bald"], "--expires"),
         (["--user", "redaktion", "--scope", "read", "--expires", "1000d"], "at most 365 days"),
@@ -63,7 +64,7 @@ def test_the_lifetime_is_taken_from_expires(staff):
 def test_bad_arguments_are_refused_clearly(staff, args, message):
     with pytest.raises(CommandError, match=message):
         issue_token(*args)
-    assert not AccessToken.objects.exists()
+    assert not AccessToken.objects.exists() and not Application.objects.exists()
 
 
 @pytest.mark.django_db

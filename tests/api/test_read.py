@@ -8,9 +8,9 @@ from tests.api.factories import (
     make_method,
     mirrored_event,
     mirrored_method,
+    peer_client,
     results,
     titles,
-    token_client,
 )
 
 
@@ -104,9 +104,9 @@ def test_a_token_with_scope_read_sees_network_items(reader, lab):
 
 
 @pytest.mark.django_db
-def test_a_peers_federation_token_sees_network_items(staff, lab):
+def test_a_peers_federation_token_sees_network_items(lab):
     make_event(lab, visibility="network")
-    assert len(results(token_client(staff, "federation").get("/api/events/"))) == 1
+    assert len(results(peer_client().get("/api/events/"))) == 1
 
 
 @pytest.mark.django_db

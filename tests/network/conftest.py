@@ -1,0 +1,65 @@
+"""Live nodes for the network tests, each started from a copy of one migrated database."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.network.harness import DatabaseTemplate, LiveNode, uses_postgres
+
+_redis_databases = itertools.count(1)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/network/" in str(item.fspath):
+            item.add_marker(pytest.mark.network)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """The migrated database every live node copies."""
+    template = DatabaseTemplate(tmp_path_factory.mktemp("template"))
+    yield template
+    template.drop()
+
+
+class Network:
+    """The live nodes of one test or module, stopped and removed together."""
+
+    def __init__(self, root, template: DatabaseTemplate) -> None:
+        self.root, self.template, self.nodes = root, template, []
+
+    def __call__(self, name: str, city: str, *, worker: bool = False, start: bool = True) -> LiveNode:
+        redis_db = next(_redis_databases) % 15 + 1 if worker and uses_postgres() else None
+        node = LiveNode(name=name, city=city, root=self.root, worker=worker, redis_db=redis_db)
+        self.nodes.append(node)
+        node.setup(self.template)
+        if start:
+            node.start()
+        return node
+
+    def close(self) -> None:
+        for node in self.nodes:
+            node.interrupt()
+        for node in self.nodes:
+            node.stop()
+        for node in self.nodes:
+            node.drop()
+
+
+@pytest.fixture
+def network(tmp_path, database_template):
+    """Make live nodes for one test: ``network("Zukunftswerk Wiesbaden", "Wiesbaden", worker=True)``."""
+    nodes = Network(tmp_path, database_template)
+    yield nodes
+    nodes.close()
+
+
+@pytest.fixture(scope="module")
+def module_network(tmp_path_factory, database_template):
+    """Make live nodes shared by the tests of one module."""
+    nodes = Network(tmp_path_factory.mktemp("network"), database_template)
+    yield nodes
+    nodes.close()

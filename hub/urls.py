@@ -14,6 +14,7 @@ urlpatterns = [
     path("ns/v1", federation_views.vocabulary, name="vocabulary"),
     path("methods/<uuid:uuid>", method_views.method_detail, name="method-detail"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
+    path("events.ics", event_views.events_calendar, name="events-calendar"),
     path("labs/<slug:slug>", views.lab_detail, name="lab-detail"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -152,3 +152,18 @@ def test_an_independent_verifier_accepts_our_documents_with_the_served_descripto
     assert js_verify(document, controller) == {"verified": True, "error": None}
     document["startDate"] = "2027-03-04T19:00:00+01:00"
     assert js_verify(document, controller)["verified"] is False
+
+
+@pytest.mark.django_db
+def test_the_whole_calendar_is_filterable_like_the_event_list(client, lab, event):
+    start = datetime(2027, 6, 1, 10, 0, tzinfo=BERLIN)
+    online = event_create(title="Online-Sprechstunde", start=start, end=start + timedelta(hours=1), lab=lab,
+                          attendance_mode="online", online_url="https://meet.example.org/sprechstunde")
+    hidden = event_create(title="Nur im Netz", start=start, end=start + timedelta(hours=1), lab=lab,
+                          place_name="Saal", visibility="network")
+    whole = Calendar.from_ical(client.get("/events.ics").content)
+    assert {str(e["UID"]) for e in whole.walk("VEVENT")} == {event.iri, online.iri}
+    assert hidden.iri not in client.get("/events.ics").content.decode()
+    filtered = Calendar.from_ical(client.get("/events.ics?attendance_mode=online").content)
+    assert [str(e["UID"]) for e in filtered.walk("VEVENT")] == [online.iri]
+    assert client.get("/events.ics?start_after=gestern").status_code == 400

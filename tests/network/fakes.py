@@ -1,0 +1,246 @@
+"""Small HTTP servers of the tests' own, run in a thread of the test process on 127.0.0.1.
+
+``FakeNode`` impersonates a node of the network well enough for a real node to peer with it and
+pull from it: its own Ed25519 key, a signed descriptor at ``/.well-known/stadtlabor``, a token
+endpoint, the join endpoint (it accepts any invitation) and a one-page feed of whatever documents
+the test puts in ``feed``. It can misbehave on request (``mode``): be down, answer 500, answer
+garbage or hang. ``ConnectionCounter`` is a listener that only counts who connects to it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import uuid
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from federation.codecs import key_id, node_to_document
+from federation.codecs.labs import lab_to_document
+from federation.codecs.methods import method_to_document
+from federation.multikey import encode_public_key, generate_key
+from federation.peering import INVITATION_PREFIX
+from federation.proofs import sign_jcs
+from hub.models import Lab, Node
+from methods.models import MethodCard, MethodStep
+
+MODES = ("healthy", "down", "error", "garbage", "hang")
+HANG_AT_MOST = 60  # seconds a hanging answer is held back at most, so no thread outlives a run for long
+
+
+def invitation_for(base_url: str) -> str:
+    """An invitation text naming ``base_url``, as ``manage.py peer invite`` would print it there."""
+    content = {"v": 1, "node": base_url, "id": str(uuid.uuid4()), "secret": "fake-secret"}
+    return INVITATION_PREFIX + base64.urlsafe_b64encode(json.dumps(content).encode()).decode().rstrip("=")
+
+
+def method_document(base: str, title: str, *, version: int = 1, **fields: Any) -> dict[str, Any]:
+    """An unsigned MethodCard document whose id and origin lie under ``base``."""
+    uid = str(uuid.uuid4())
+    origin = Node(iri=base + "/", name="-", city="-", public_key_multibase="-")
+    method = MethodCard(
+        iri=f"{base}/methods/{uid}", origin=origin, title=title, slug=uid, summary=fields.pop("summary", "Gehen und fragen"),
+        phase="erkunden", lab_id=f"{base}/labs/schatten", version=version,
+        date_created=datetime(2026, 1, 1, tzinfo=UTC), date_modified=datetime(2026, 1, 1, tzinfo=UTC), **fields,
+    )
+    return method_to_document(method, steps=[MethodStep(title="Losgehen")])
+
+
+class FakeNode:
+    """A node impersonated by the test: it signs with its own key and serves what the test tells it."""
+
+    def __init__(self, name: str = "Schattenlabor", city: str = "Nirgendwo") -> None:
+        self.key = generate_key()
+        self.name, self.city = name, city
+        self.feed: list[Any] = []
+        self.mode = "healthy"
+        self.requests: list[tuple[str, str]] = []
+        self.joins: list[dict[str, Any]] = []
+        self._release = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._open(0)
+
+    # The server's life.
+
+    def _open(self, port: int) -> None:
+        server = ThreadingHTTPServer(("127.0.0.1", port), _FakeNodeHandler)
+        server.daemon_threads = True
+        server.fake = self
+        self.port = server.server_address[1]
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server = server
+
+    def _shut(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def switch(self, mode: str) -> None:
+        """Behave as ``mode`` from now on: healthy, down (port closed), error (500), garbage or hang."""
+        assert mode in MODES, mode
+        self._release.set()  # let go of any hanging answer
+        self._release = threading.Event()
+        if mode == "down":
+            self._shut()
+        elif self._server is None:
+            self._open(self.port)  # the same address as before, as a restarted node would have
+        self.mode = mode
+
+    def close(self) -> None:
+        self._release.set()
+        self._shut()
+
+    # What it is and signs.
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def iri(self) -> str:
+        return self.base_url + "/"
+
+    @property
+    def public_key(self) -> str:
+        return encode_public_key(self.key.public_key())
+
+    @property
+    def lab_iri(self) -> str:
+        return f"{self.base_url}/labs/schatten"
+
+    def sign(self, document: dict[str, Any], *, verification_method: str | None = None) -> dict[str, Any]:
+        """The document with a proof made with this node's key (by default naming its own key id)."""
+        return sign_jcs(document, self.key, verification_method or key_id(self.iri))
+
+    def descriptor(self, *, iri: str | None = None, name: str | None = None, version: int = 1) -> dict[str, Any]:
+        """Its signed descriptor; with ``iri``, a descriptor claiming another node's IRI with this key."""
+        node = Node(iri=iri or self.iri, name=name or self.name, city=self.city, public_key_multibase=self.public_key,
+                    version=version, date_modified=datetime(2026, 1, 1, tzinfo=UTC))
+        return self.sign(node_to_document(node, [] if iri else [self.lab_iri]))
+
+    def lab(self) -> dict[str, Any]:
+        """Its one lab, signed."""
+        lab = Lab(iri=self.lab_iri, origin=Node(iri=self.iri), slug="schatten", name=self.name, city=self.city,
+                  date_created=datetime(2026, 1, 1, tzinfo=UTC), date_modified=datetime(2026, 1, 1, tzinfo=UTC))
+        return self.sign(lab_to_document(lab))
+
+    def method(self, title: str, **fields: Any) -> dict[str, Any]:
+        """A method card of its own lab, signed."""
+        return self.sign(method_document(self.base_url, title, **fields))
+
+    def invitation(self) -> str:
+        """An invitation to peer with this fake (it accepts any)."""
+        return invitation_for(self.base_url)
+
+    def served(self, path: str) -> int:
+        """How many requests it received for ``path`` (without the query)."""
+        return sum(1 for _method, each in self.requests if each == path)
+
+
+class _FakeNodeHandler(BaseHTTPRequestHandler):
+    """Answers for a FakeNode, according to its mode."""
+
+    server_version = "FakeNode/1"
+    protocol_version = "HTTP/1.1"
+
+    @property
+    def fake(self) -> FakeNode:
+        return self.server.fake
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._answer("GET")
+
+    def do_POST(self) -> None:
+        self._answer("POST")
+
+    def _answer(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        self.fake.requests.append((method, parts.path))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        mode = self.fake.mode
+        if mode == "hang":
+            self.fake._release.wait(HANG_AT_MOST)
+            self.close_connection = True
+            return
+        if mode == "error":
+            return self._send(500, b"<h1>Internal Server Error</h1>", "text/html")
+        if mode == "garbage":
+            return self._send(200, b"<html>\x00this is not JSON {[", "application/json")
+        route = (method, parts.path)
+        if route == ("GET", "/.well-known/stadtlabor"):
+            return self._json(200, self.fake.descriptor())
+        if route == ("POST", "/o/token/"):
+            return self._json(200, {"access_token": uuid.uuid4().hex, "token_type": "Bearer", "expires_in": 3600,
+                                    "scope": "federation"})
+        if route == ("POST", "/api/federation/join"):
+            self.fake.joins.append(json.loads(body))
+            return self._json(201, {"client_id": "fake-client", "client_secret": "fake-client-secret"})
+        if route == ("POST", "/api/federation/nudge"):
+            return self._json(202, {"queued": True})
+        if route == ("GET", "/api/federation/descriptor"):
+            if parse_qs(parts.query).get("iri") == [self.fake.iri]:
+                return self._json(200, self.fake.descriptor())
+            return self._json(404, {"title": "This node holds no descriptor for that node."})
+        if route == ("GET", "/api/federation/feed"):
+            feed_url = f"{self.fake.base_url}/api/federation/feed"
+            return self._json(200, {
+                "@context": "https://www.w3.org/ns/activitystreams", "id": feed_url + "?after=0",
+                "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": self.fake.feed,
+            })
+        return self._json(404, {"title": "Not found"})
+
+    def _json(self, status: int, document: Any) -> None:
+        self._send(status, json.dumps(document).encode(), "application/ld+json")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+
+
+class ConnectionCounter:
+    """A listener that counts the connections made to it and answers each with a harmless context."""
+
+    def __init__(self) -> None:
+        counter = self
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def verify_request(self, request, client_address) -> bool:
+                counter.connections += 1
+                return True
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = b'{"@context": {"name": "http://schema.org/name"}}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/ld+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.connections = 0
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

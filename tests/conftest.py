@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -113,3 +114,34 @@ def _wait_for_text(log: Path, text: str, process: subprocess.Popen, timeout: flo
         time.sleep(0.2)
     process.terminate()
     pytest.fail(f"the process was not ready within {timeout} s:\n{log.read_text()}")
+
+
+class OutputWatcher:
+    """Collects a child process's output in a thread, so tests can wait for a line without blocking."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in iter(stream.readline, ""):
+            self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, needle: str, timeout: float) -> str:
+        """The output so far once it holds ``needle``; fail with the output after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.text:
+                return self.text
+            time.sleep(0.2)
+        pytest.fail(f"{needle!r} did not appear within {timeout} s:\n{self.text}")
+
+    def rest(self, timeout: float = 30) -> str:
+        """Everything the process printed, once its output has ended."""
+        self._thread.join(timeout)
+        return self.text

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, free_port
+from tests.conftest import PROJECT_DIR, OutputWatcher, free_port
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -48,10 +48,11 @@ def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(no
         [sys.executable, "manage.py", "runnode"], cwd=PROJECT_DIR, env=node_env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
+    watcher = OutputWatcher(node)
     try:
         page = wait_for_page(node_env["HUB_BASE_URL"] + "/", node)
         assert "Zukunftswerk Wiesbaden" in page and "Kommende Veranstaltungen" in page
-        _wait_for_output(node, " ready.", timeout=60)
+        watcher.wait_for(" ready.", timeout=60)
         assert processes_with_env(f"HUB_DATA_DIR={node_env['HUB_DATA_DIR']}")
     finally:
         os.killpg(node.pid, signal.SIGINT)
@@ -72,17 +73,3 @@ def processes_with_env(marker: str) -> list[int]:
             except OSError:
                 continue
     return found
-
-
-def _wait_for_output(process: subprocess.Popen, text: str, timeout: float) -> str:
-    seen = []
-    deadline = time.monotonic() + timeout
-    os.set_blocking(process.stdout.fileno(), False)
-    while time.monotonic() < deadline:
-        chunk = process.stdout.read()
-        if chunk:
-            seen.append(chunk)
-            if text in "".join(seen):
-                return "".join(seen)
-        time.sleep(0.2)
-    pytest.fail(f"'{text}' did not appear in the node's output:\n{''.join(seen)}")

@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def _stop(self, children: list[subprocess.Popen]) -> None:
         for child in children:
             if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
+                child.terminate()  # gunicorn and celery each stop their own workers on SIGTERM
         deadline = time.monotonic() + 10
         for child in children:
             try:

@@ -1,8 +1,9 @@
 """The query parameters of the API's lists.
 
-The search ``q`` is a case-insensitive substring search OR-ed over a few text fields, the same on
-SQLite and PostgreSQL (SQLite folds the case of ASCII letters only); list fields match through the
-lookups of ``hub.lookups``.
+The search ``q`` of method cards and events is a word search with the database's full-text index
+(``hub.search``: PostgreSQL's text search with German or English stemming by the item's language,
+SQLite's FTS5 with word prefixes); every word must occur. Labs, a short list, are searched for a
+case-insensitive substring. List fields match through the lookups of ``hub.lookups``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,16 @@ from django_filters import rest_framework as filters
 from events.models import Event
 from hub.choices import AccessibilityFeature, AttendanceMode, Difficulty, Phase, TargetGroup
 from hub.models import Lab
+from hub.search import search_items
 from methods.models import MethodCard
 
 
-def search(queryset: QuerySet, text: str, *lookups: str) -> QuerySet:
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Method cards or events whose indexed text holds every word of the search text."""
+    return search_items(queryset, text)
+
+
+def contains(queryset: QuerySet, text: str, *lookups: str) -> QuerySet:
     """Rows in which any of the lookups finds the text."""
     condition = Q()
     for lookup in lookups:
@@ -79,10 +86,8 @@ class MethodFilterSet(LabListedFilterSet):
         fields = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Method cards whose title, summary, description or keywords contain the text."""
-        return search(
-            queryset, value, "title__icontains", "summary__icontains", "body__icontains", "keywords__any_icontains"
-        )
+        """Method cards whose title, summary, description and keywords hold the words of the text."""
+        return search(queryset, value)
 
 
 class EventFilterSet(LabListedFilterSet):
@@ -106,11 +111,8 @@ class EventFilterSet(LabListedFilterSet):
         fields = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Events whose title, description or place contain the text."""
-        return search(
-            queryset, value, "title__icontains", "description__icontains", "place_name__icontains",
-            "place_address__icontains",
-        )
+        """Events whose title, description and place hold the words of the text."""
+        return search(queryset, value)
 
     def filter_start_after(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """Events starting on this day or later."""
@@ -140,4 +142,4 @@ class LabFilterSet(OriginFilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Labs whose name, city or description contain the text."""
-        return search(queryset, value, "name__icontains", "city__icontains", "description__icontains")
+        return contains(queryset, value, "name__icontains", "city__icontains", "description__icontains")

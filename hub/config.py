@@ -15,6 +15,10 @@ from urllib.parse import urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+LOOPBACK_NETWORKS = "127.0.0.1/32,::1/128"
+METRICS_TOKEN_MIN_LENGTH = 32
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigurationError(Exception):
@@ -34,6 +38,9 @@ class Config:
     allow_private_peers: bool
     sync_interval: int
     federation: bool
+    metrics_allowed_ips: tuple[IPNetwork, ...]
+    metrics_trusted_proxies: tuple[IPNetwork, ...]
+    metrics_token: str
 
     @property
     def host(self) -> str:
@@ -73,6 +80,29 @@ def _integer(env: dict[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive; got {value}.")
     return value
+
+
+def _networks(env: dict[str, str], name: str, default: str) -> tuple[IPNetwork, ...]:
+    raw = env.get(name)
+    raw = default if raw is None or not raw.strip() else raw
+    if raw.strip().lower() == "none":
+        return ()
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} must be comma-separated IP addresses or networks such as 10.0.0.0/8; got {raw!r}."
+        ) from None
+
+
+def _metrics_token(env: dict[str, str]) -> str:
+    token = env.get("HUB_METRICS_TOKEN", "").strip()
+    if token and len(token) < METRICS_TOKEN_MIN_LENGTH:
+        raise ConfigurationError(
+            f"HUB_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} characters long, for example from: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return token
 
 
 def _base_url(env: dict[str, str]) -> str:
@@ -144,4 +174,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
         sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
         federation=_flag(env, "HUB_FEDERATION", default=True),
+        metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
+        metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
+        metrics_token=_metrics_token(env),
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,7 +54,7 @@ def list_field_overrides(model: type, choice_lists: dict[str, type], lines: tupl
     fields = {}
     for name in (*choice_lists, *lines, *commas):
         model_field = model._meta.get_field(name)
-        common = {"label": model_field.verbose_name.capitalize(), "required": False, "validators": model_field.validators}
+        common = {"label": capfirst(model_field.verbose_name), "required": False, "validators": model_field.validators}
         if name in choice_lists:
             fields[name] = ChoiceListField(choices=choice_lists[name].choices, **common)
         elif name in lines:

@@ -15,6 +15,9 @@ HUB_DATA_DIR = CONFIG.data_dir
 HUB_ALLOW_PRIVATE_PEERS = CONFIG.allow_private_peers
 HUB_SYNC_INTERVAL = CONFIG.sync_interval
 HUB_FEDERATION = CONFIG.federation
+HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
+HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
+HUB_METRICS_TOKEN = CONFIG.metrics_token
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 
 SECRET_KEY = CONFIG.secret_key
@@ -119,7 +122,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Celery: the embedded default is a broker on the file system under the data directory, so a node
@@ -162,13 +165,35 @@ if CONFIG.production:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
     SECURE_HSTS_PRELOAD = _https
 
+# One JSON object a line on stdout in production, plain lines in development; secrets redacted in both.
+# Django's own loggers lose their default handlers and propagate, so every line passes the redaction.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "hub.logging.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "hub.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if CONFIG.production else "plain",
+            "stream": "ext://sys.stdout" if CONFIG.production else "ext://sys.stderr",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        # The beat tick queues a check for due peers every few seconds: its receipt and success
+        # lines would drown what matters; failures are still logged at WARNING and above.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.beat": {"level": "WARNING"},
+    },
 }
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

@@ -1,21 +1,44 @@
 """The node's URLs."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from events import views as event_views
 from federation import views as federation_views
-from hub import views
+from hub import health, metrics, views
 from methods import views as method_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(".well-known/stadtlabor", federation_views.node_descriptor, name="node-descriptor"),
     path("ns/v1", federation_views.vocabulary, name="vocabulary"),
+    path("methods/", method_views.method_list, name="method-list"),
     path("methods/<uuid:uuid>", method_views.method_detail, name="method-detail"),
+    path("methods/<uuid:uuid>/adapt", method_views.method_adapt_view, name="method-adapt"),
+    path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
+    path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
+    path("labs/", views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", views.lab_detail, name="lab-detail"),
+    path("labs/<str:host>/<slug:slug>", views.lab_mirrored, name="lab-mirrored"),
+    path("network/", views.network_overview, name="network"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", views.staff_home, name="staff-home"),
+    path("staff/methods/new", method_views.method_create_view, name="staff-method-create"),
+    path("staff/methods/<uuid:uuid>/edit", method_views.method_edit_view, name="staff-method-edit"),
+    path("staff/methods/<uuid:uuid>/delete", method_views.method_delete_view, name="staff-method-delete"),
+    path("staff/events/new", event_views.event_create_view, name="staff-event-create"),
+    path("staff/events/<uuid:uuid>/edit", event_views.event_edit_view, name="staff-event-edit"),
+    path("staff/events/<uuid:uuid>/delete", event_views.event_delete_view, name="staff-event-delete"),
+    path("staff/peers/", views.staff_peers, name="staff-peers"),
+    path("staff/sync/", views.staff_sync_runs, name="staff-sync-runs"),
+    path("staff/sync/<int:pk>", views.staff_sync_run, name="staff-sync-run"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
@@ -25,3 +48,6 @@ urlpatterns = [
     path("api/federation/join", federation_views.join, name="federation-join"),
     path("api/", include("api.urls")),
 ]
+
+handler403 = "hub.views.permission_denied"
+handler404 = "hub.views.page_not_found"

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from federation.documents import item_signed_document, tombstone_signed_document
@@ -25,7 +25,7 @@ class MirroredItemError(PermissionDenied):
     def __init__(self, item: FederatedItem) -> None:
         self.item = item
         super().__init__(
-            _gettext("“%(item)s” is a copy mirrored from %(origin)s; only its origin node can change it.")
+            gettext("“%(item)s” is a copy mirrored from %(origin)s; only its origin node can change it.")
             % {"item": item, "origin": item.origin.iri}
         )
 

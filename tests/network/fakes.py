@@ -2,9 +2,10 @@
 
 ``FakeNode`` impersonates a node of the network well enough for a real node to peer with it and
 pull from it: its own Ed25519 key, a signed descriptor at ``/.well-known/stadtlabor``, a token
-endpoint, the join endpoint (it accepts any invitation) and a one-page feed of whatever documents
-the test puts in ``feed``. It can misbehave on request (``mode``): be down, answer 500, answer
-garbage or hang. ``ConnectionCounter`` is a listener that only counts who connects to it.
+endpoint, the join endpoint (it accepts any invitation) and a feed of whatever documents the test
+puts in ``feed`` (appending to it is a change the next pull sees). It can misbehave on request
+(``switch``): be down, answer 500, answer garbage or hang. ``ConnectionCounter`` is a listener that
+only counts who connects to it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from hub.models import Lab, Node
 from methods.models import MethodCard, MethodStep
 
 MODES = ("healthy", "down", "error", "garbage", "hang")
+PAGE_SIZE = 100
 HANG_AT_MOST = 60  # seconds a hanging answer is held back at most, so no thread outlives a run for long
 
 
@@ -132,6 +134,17 @@ class FakeNode:
         """A method card of its own lab, signed."""
         return self.sign(method_document(self.base_url, title, **fields))
 
+    def feed_page(self, after: str) -> dict[str, Any]:
+        """The feed page after a cursor: the cursor is the number of documents of ``feed`` already seen."""
+        start = int(after) if after.isdigit() else 0
+        items = self.feed[start:start + PAGE_SIZE]
+        feed_url = f"{self.base_url}/api/federation/feed"
+        page = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{feed_url}?after={start}",
+                "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": items}
+        if items:
+            page["next"] = f"{feed_url}?after={start + len(items)}"
+        return page
+
     def invitation(self) -> str:
         """An invitation to peer with this fake (it accepts any)."""
         return invitation_for(self.base_url)
@@ -190,11 +203,7 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
                 return self._json(200, self.fake.descriptor())
             return self._json(404, {"title": "This node holds no descriptor for that node."})
         if route == ("GET", "/api/federation/feed"):
-            feed_url = f"{self.fake.base_url}/api/federation/feed"
-            return self._json(200, {
-                "@context": "https://www.w3.org/ns/activitystreams", "id": feed_url + "?after=0",
-                "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": self.fake.feed,
-            })
+            return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
         return self._json(404, {"title": "Not found"})
 
     def _json(self, status: int, document: Any) -> None:

@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from federation.codecs import key_id
 from tests.network.fakes import ConnectionCounter, FakeNode, method_document
 
 SCRIPT = '<script>alert("gekapert")</script>'
@@ -54,7 +55,8 @@ def test_a_hostile_peers_bad_documents_are_refused_with_reasons_and_its_good_one
     a = network("Zukunftswerk Wiesbaden", "Wiesbaden")
     b = network("CityLAB Berlin", "Berlin")
     a.join(b)
-    b_key = pinned_key(a, b.iri)
+    b_key = b.served(b.base_url + "/.well-known/stadtlabor")["verificationMethod"][0]["publicKeyMultibase"]
+    assert pinned_key(a, b.iri) == b_key
     b_method = b.create_method("Stadtspaziergang")
     a.manage("sync", "--peer", b.base_url)
     assert a.version_of(b_method) == (1, False)
@@ -65,15 +67,16 @@ def test_a_hostile_peers_bad_documents_are_refused_with_reasons_and_its_good_one
 
     good = hostile.method("Zukunftswerkstatt")
     scripted = hostile.method("Skriptfalle", summary=SCRIPT)
-    claims_b = hostile.sign(method_document(b.base_url, "Untergeschoben"))
-    deletes_b = hostile.sign({"@context": good["@context"], "id": b_method, "type": "Tombstone", "formerType": "MethodCard",
-                              "version": 2, "deleted": "2026-02-01T00:00:00+00:00"})
+    claims_b = hostile.sign(method_document(b.base_url, "Untergeschoben"), verification_method=key_id(b.iri))
+    deletes_b = hostile.sign({"@context": good["@context"], "id": b_method, "type": "Tombstone",
+                              "formerType": "MethodCard", "version": 2, "deleted": "2026-02-01T00:00:00+00:00"})
     tampered = hostile.method("Echt")
     tampered["name"] = "Nachträglich geändert"
-    takes_b_key = hostile.descriptor(iri=b.iri, name="CityLAB Berlin", version=2)  # newer than what A holds
+    takes_b_key = hostile.descriptor(iri=b.iri, name="Gekapertes Labor", version=2)  # newer than what A holds
     remote_context = hostile.method("Fremder Kontext")
     remote_context["@context"] = [*good["@context"], listener.url + "/context.jsonld"]
-    remote_key = hostile.sign(method_document(hostile.base_url, "Fremder Schlüssel"), verification_method=listener.url + "/key")
+    remote_key = hostile.sign(method_document(hostile.base_url, "Fremder Schlüssel"),
+                              verification_method=listener.url + "/key")
     oversized = hostile.method("Riesig", body="x" * 300_000)
     wrong_type = hostile.method("Person")
     wrong_type["type"] = "Person"
@@ -87,10 +90,10 @@ def test_a_hostile_peers_bad_documents_are_refused_with_reasons_and_its_good_one
     result = a.manage("sync", check=False)
     report = result.stdout + result.stderr
     assert result.returncode == 0, report  # refused documents do not make the sync fail
-    assert re.search(rf"^{re.escape(hostile.base_url)}: ok in .*, 1 page\(s\), 4 applied, 0 unchanged, 10 rejected$",
+    assert re.search(rf"^{re.escape(hostile.base_url)}: ok in .*, 2 page\(s\), 4 applied, 0 unchanged, 10 rejected$",
                      report, flags=re.MULTILINE), report
     reasons = rejections(report)
-    assert f"proof not verified against the key of {b.iri}" in reasons[claims_b["id"]]
+    assert f"proof not verified against the key of {b.iri}: the signature does not match" in reasons[claims_b["id"]]
     assert f"proof not verified against the key of {b.iri}" in reasons[b_method]
     assert f"proof not verified against the key of {hostile.iri}" in reasons[tampered["id"]]
     assert "signature does not match" in reasons[tampered["id"]]
@@ -106,6 +109,8 @@ def test_a_hostile_peers_bad_documents_are_refused_with_reasons_and_its_good_one
     assert listener.connections == 0
     assert pinned_key(a, b.iri) == b_key
     assert pinned_key(a, hostile.iri) == hostile.public_key
+    peers = a.manage("peer", "list").stdout
+    assert f"CityLAB Berlin (Berlin) {b.base_url}" in peers and "Gekapert" not in peers
     assert a.version_of(b_method) == (1, False)
     assert a.served(b_method)["name"] == "Stadtspaziergang"
     assert a.served(claims_b["id"]) is None
@@ -119,4 +124,4 @@ def test_a_hostile_peers_bad_documents_are_refused_with_reasons_and_its_good_one
     html = page_html(a, scripted["id"])
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(&quot;gekapert&quot;)&lt;/script&gt;" in html
-    assert hostile.served("/api/federation/feed") == 1
+    assert hostile.served("/api/federation/feed") == 2  # its page, then the empty one after it

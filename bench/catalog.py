@@ -1,0 +1,87 @@
+"""The catalog on PostgreSQL: list and word search over the API next to a trivial JSON view, 16 clients.
+
+One node on a fresh PostgreSQL database holds the generated items (half method cards, half events)
+and is served as ``runnode`` serves it (gunicorn, 2 workers of 4 threads), with the API's request
+rate limits off (``bench.settings``). The load runs the three request mixes in turn, several rounds,
+on the same server: ``/healthz`` (the trivial view, no database), the first pages of the method and
+event lists, and searches for words from the commonest (in most items) to rare ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.load import Load, load
+from bench.node import BenchNode, Template, psql
+from bench.report import Row, median, say, spread
+from bench.words import ENGLISH, GERMAN
+
+
+@dataclass(frozen=True)
+class Sizes:
+    items: int
+    rounds: int
+    seconds: float
+
+
+FULL = Sizes(items=100_000, rounds=3, seconds=10)
+QUICK = Sizes(items=5_000, rounds=1, seconds=3)
+
+SEARCH_RANKS = (1, 10, 40, 120, 250)
+
+
+def mixes() -> dict[str, list[str]]:
+    """The request paths of each mix, sent round robin."""
+    words = [GERMAN[rank - 1] for rank in SEARCH_RANKS] + [ENGLISH[rank - 1] for rank in (1, 20, 100)]
+    words += [f"{GERMAN[4]} {GERMAN[30]}", f"{ENGLISH[2]} {ENGLISH[15]}"]
+    return {
+        "trivial": ["/healthz"],
+        "list": [f"/api/{kind}/?page={page}" for kind in ("methods", "events") for page in range(1, 6)],
+        "search": [f"/api/{kind}/?q={word.replace(' ', '+')}" for word in words for kind in ("methods", "events")],
+    }
+
+
+def run(root: Path, sizes: Sizes) -> list[Row]:
+    template = Template(root, postgres=True)
+    node = BenchNode("catalog", root, settings="bench.settings")
+    try:
+        node.create(template)
+        say(f"  generating {sizes.items:,} items on PostgreSQL …")
+        node.run("-m", "bench.generate", "items", "--count", str(sizes.items), "--seed", "7")
+        psql("VACUUM ANALYZE", node.database)
+        node.start()
+        results: dict[str, list[Load]] = {name: [] for name in mixes()}
+        for name, paths in mixes().items():  # warm the workers and the database's cache
+            load(node.base_url, paths, seconds=1)
+        for round_number in range(sizes.rounds):
+            for name, paths in mixes().items():
+                result = load(node.base_url, paths, seconds=sizes.seconds)
+                if result.failures:
+                    raise RuntimeError(f"{name}: {result.failures} requests failed or were not 2xx")
+                results[name].append(result)
+                say(f"  round {round_number + 1} {name}: {result.requests_per_second:,.0f} req/s, "
+                    f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
+    finally:
+        node.stop()
+        node.drop()
+        template.drop()
+    return [_row(name, results, sizes) for name in ("list", "search")]
+
+
+def _row(name: str, results: dict[str, list[Load]], sizes: Sizes) -> Row:
+    trivial = median([r.requests_per_second for r in results["trivial"]])
+    rates = [r.requests_per_second for r in results[name]]
+    p99s = [r.p99_ms for r in results[name]]
+    share = median(rates) / trivial
+    what = "the first 5 pages (20 items) of methods and events" if name == "list" else \
+        "word searches, commonest to rare words, methods and events"
+    return Row(
+        name=f"catalog {name}",
+        target=f"{name} over {sizes.items:,} items on PostgreSQL, 16 clients: p99 at most 150 ms, "
+               "throughput at least half the trivial view's",
+        measured=f"p99 {spread(p99s, ' ms', 1)}; {spread(rates, ' req/s')} = {share:.0%} of /healthz's "
+                 f"{trivial:,.0f} req/s ({what}; {results[name][0].tool})",
+        met=median(p99s) <= 150 and share >= 0.5,
+        details={"rates": rates, "p99_ms": p99s, "trivial_rates": [r.requests_per_second for r in results["trivial"]]},
+    )

@@ -1,0 +1,114 @@
+"""Concurrent HTTP load on loopback: wrk when it is installed, else Python threads; bounded in time.
+
+Both send GET requests for a list of paths, round robin, on ``connections`` keep-alive connections
+for ``seconds``, and report requests per second, latency percentiles and the answers that were not
+2xx. Only loopback URLs are accepted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+CONNECTIONS = 16
+
+
+@dataclass(frozen=True)
+class Load:
+    """What one load run measured."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    failures: int
+    tool: str
+
+
+def load(base_url: str, paths: list[str], *, seconds: float, connections: int = CONNECTIONS,
+         headers: dict[str, str] | None = None) -> Load:
+    """Run the load with wrk if it is installed, else with Python threads."""
+    host = urllib.parse.urlsplit(base_url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"load is only ever sent to loopback, not to {host}")
+    headers = {"Accept": "application/json", **(headers or {})}
+    if shutil.which("wrk"):
+        return _wrk(base_url, paths, seconds, connections, headers)
+    return _threads(base_url, paths, seconds, connections, headers)
+
+
+_WRK_SCRIPT = """
+local paths = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %%d %%d %%d %%.3f %%.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def _wrk(base_url: str, paths: list[str], seconds: float, connections: int, headers: dict[str, str]) -> Load:
+    quoted = ", ".join('"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"' for path in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-wrk-") as script:
+        script.write(_WRK_SCRIPT % quoted)
+        script.flush()
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script.name]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        output = subprocess.run([*command, base_url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    match = re.search(r"^BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)$", output, re.MULTILINE)
+    if match is None:
+        raise RuntimeError(f"wrk gave no summary:\n{output}")
+    requests, failures, micros = int(match[1]), int(match[2]), int(match[3])
+    return Load(requests / (micros / 1e6), float(match[4]), float(match[5]), requests, failures, "wrk")
+
+
+def _threads(base_url: str, paths: list[str], seconds: float, connections: int, headers: dict[str, str]) -> Load:
+    parts = urllib.parse.urlsplit(base_url)
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        mine, bad, index = [], 0, offset
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", paths[index % len(paths)], headers=headers)
+                response = connection.getresponse()
+                response.read()
+                bad += not 200 <= response.status < 300
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                connection.close()
+            mine.append(time.perf_counter() - started)
+            index += 1
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return Load(len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000, len(latencies), failures[0],
+                f"Python threads ({connections})")

@@ -1,0 +1,235 @@
+"""The staff's forms: method cards with their steps, events, adapting, and peering."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from events.models import DEFAULT_TIMEZONE, Event
+from hub.admin_base import ItemAdminForm
+from hub.choices import AccessibilityFeature, TargetGroup
+from hub.forms import item_form_class
+from hub.models import Lab
+from hub.selectors import labs_local
+from methods.models import MethodCard
+from methods.services import MAX_STEPS
+
+_MethodBase = item_form_class(
+    MethodCard, ItemAdminForm, choice_lists={"target_groups": TargetGroup},
+    lines=("materials", "roles", "translations"), commas=("keywords",),
+)
+_EventBase = item_form_class(
+    Event, ItemAdminForm, choice_lists={"target_groups": TargetGroup, "accessibility_features": AccessibilityFeature},
+    lines=("method_iris",), commas=("languages", "keywords"),
+)
+
+
+def _labels_from_model(form: forms.ModelForm) -> None:
+    """Labels as the model names its fields, first letter capitalised and the rest kept (German nouns, IRIs)."""
+    for name, field in form.fields.items():
+        try:
+            field.label = capfirst(form._meta.model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            pass
+
+
+def _local_labs_only(form: forms.ModelForm) -> None:
+    field = form.fields["lab"]
+    field.queryset = labs_local()
+    field.empty_label = None if field.queryset.count() == 1 else field.empty_label
+
+
+class Sections:
+    """Groups a form's fields into titled sections, shown as fieldsets."""
+
+    sections: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+
+    def fieldsets(self) -> list[tuple[Any, list]]:
+        """(legend, bound fields) for each section."""
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.sections]
+
+
+class MethodForm(Sections, _MethodBase):
+    """A method card of this node, every field but its steps."""
+
+    sections = (
+        (_("The method"), ("title", "lab", "language", "phase", "summary", "added_value", "body")),
+        (_("Frame"), ("duration_min", "duration_max", "group_size_min", "group_size_max", "difficulty", "target_groups")),
+        (_("Carrying it out"), ("materials", "roles", "tips", "background", "accessibility_notes")),
+        (_("Origin and licence"), ("license", "source", "based_on", "translations", "keywords")),
+        (_("Publishing"), ("slug", "visibility")),
+    )
+
+    class Meta(_MethodBase.Meta):
+        fields = (
+            "title", "lab", "language", "phase", "summary", "added_value", "body", "duration_min", "duration_max",
+            "group_size_min", "group_size_max", "difficulty", "target_groups", "materials", "roles", "tips",
+            "background", "accessibility_notes", "license", "source", "based_on", "translations", "keywords",
+            "slug", "visibility",
+        )
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "added_value": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "tips": forms.Textarea(attrs={"rows": 3}),
+            "background": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _labels_from_model(self)
+        _local_labs_only(self)
+        if self.instance.pk is None:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Leave empty to derive it from the title.")
+        self.fields["body"].help_text = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…).")
+
+
+class StepForm(forms.Form):
+    """One step of a method card; a step left empty is dropped."""
+
+    title = forms.CharField(label=_("Title of the step"), max_length=200, required=False)
+    text = forms.CharField(label=_("What happens"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("text", "").strip() and not cleaned.get("title", "").strip():
+            self.add_error("title", _("Give this step a title, or empty its text to remove it."))
+        return cleaned
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=0, max_num=MAX_STEPS, validate_max=True, absolute_max=MAX_STEPS + 10)
+BLANK_STEPS = 3
+
+
+def steps_formset(method: MethodCard | None, data=None, *, blank: int = BLANK_STEPS) -> forms.BaseFormSet:
+    """The steps of a method (or none) plus a few blank ones to fill in."""
+    if data is not None:
+        return StepFormSet(data, prefix="steps")
+    initial = [{"title": step.title, "text": step.text} for step in method.steps.all()] if method else []
+    formset_class = forms.formset_factory(StepForm, extra=blank, max_num=MAX_STEPS, absolute_max=MAX_STEPS + 10)
+    return formset_class(initial=initial, prefix="steps")
+
+
+def steps_more(data) -> forms.BaseFormSet:
+    """The submitted steps with more blank ones, for “add steps” (nothing is saved)."""
+    submitted = StepFormSet(data, prefix="steps")
+    initial = [form.cleaned_data for form in submitted.forms if form.is_valid()] if submitted.is_valid() else [
+        {"title": form["title"].value(), "text": form["text"].value()} for form in submitted.forms
+    ]
+    formset_class = forms.formset_factory(StepForm, extra=BLANK_STEPS, max_num=MAX_STEPS, absolute_max=MAX_STEPS + 10)
+    return formset_class(initial=initial, prefix="steps")
+
+
+def steps_from(formset: forms.BaseFormSet) -> list[dict[str, str]]:
+    """The filled-in steps, in order."""
+    return [
+        {"title": form.cleaned_data["title"].strip(), "text": form.cleaned_data.get("text", "")}
+        for form in formset.forms
+        if form.cleaned_data.get("title", "").strip()
+    ]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as typed, in the zone the form names (applied in EventForm.clean)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(Sections, _EventBase):
+    """An event of this node; its start and end are typed in the event's own time zone."""
+
+    start = LocalDateTimeField(label=_("Start"))
+    end = LocalDateTimeField(label=_("End"))
+
+    sections = (
+        (_("The event"), ("title", "lab", "description", "status")),
+        (_("Date and time"), ("start", "end", "timezone")),
+        (_("Place"), ("attendance_mode", "place_name", "place_address", "latitude", "longitude", "online_url")),
+        (_("Who it is for"), ("target_groups", "languages", "is_free", "capacity", "accessibility_features", "accessibility_notes")),
+        (_("Registration"), ("registration", "registration_url")),
+        (_("More"), ("keywords", "method_iris", "visibility")),
+    )
+
+    class Meta(_EventBase.Meta):
+        fields = (
+            "title", "lab", "description", "status", "start", "end", "timezone", "attendance_mode", "place_name",
+            "place_address", "latitude", "longitude", "online_url", "target_groups", "languages", "is_free",
+            "capacity", "accessibility_features", "accessibility_notes", "registration", "registration_url",
+            "keywords", "method_iris", "visibility",
+        )
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "place_address": forms.Textarea(attrs={"rows": 2}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _labels_from_model(self)
+        self.fields["start"].label, self.fields["end"].label = _("Start"), _("End")
+        _local_labs_only(self)
+        self.fields["timezone"].help_text = _("An IANA time zone such as Europe/Berlin; start and end are in this zone.")
+        if self.instance.pk:
+            zone = zoneinfo.ZoneInfo(self.instance.timezone)
+            for name in ("start", "end"):
+                self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+
+    def clean(self) -> dict[str, Any]:
+        """Read start and end in the event's zone before the model's checks run."""
+        zone_name = self.cleaned_data.get("timezone") or DEFAULT_TIMEZONE
+        try:
+            zone = zoneinfo.ZoneInfo(zone_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
+        for name in ("start", "end"):
+            value = self.cleaned_data.get(name)
+            if value is not None:
+                naive = timezone.make_naive(value, timezone.get_current_timezone())
+                self.cleaned_data[name] = timezone.make_aware(naive, zone)
+        return super().clean()
+
+
+class AdaptForm(forms.Form):
+    """Adapt a method into one of this node's labs."""
+
+    lab = forms.ModelChoiceField(queryset=Lab.objects.none(), to_field_name="iri", label=_("Into the lab"), empty_label=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = labs_local()
+
+
+class InvitationForm(forms.Form):
+    """Create an invitation for another node."""
+
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=30, initial=7)
+
+
+class JoinForm(forms.Form):
+    """Join another node with the invitation it gave us."""
+
+    invitation = forms.CharField(
+        label=_("Invitation"), widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("The text starting with stadtlabor-invitation: that the other node's staff gave you."),
+    )
+
+
+def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:
+    """Put a service's errors at the form's fields; return the messages no field of the form shows."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    elsewhere = []
+    for field, errors in error.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+        else:
+            elsewhere.extend(message for item in errors for message in item.messages)
+    return elsewhere

@@ -1,0 +1,188 @@
+"""The pages in a real browser: headless Chromium (Debian's), driven by Playwright, checked by axe-core.
+
+Each test uses the live test server with its own database (transactional). Screenshots go to
+HUB_WEB_SHOTS when set, else to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from hub.demo import demo_seed
+from methods.models import MethodCard
+from tests.web.conftest import PASSWORD, axe_violations
+from tests.web.content import network_content
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(lab):
+    """The demo content of a node plus two remote nodes' mirrored items, and a staff account."""
+    demo_seed()
+    network = network_content(based_on=MethodCard.objects.get(title="Spaziergangsinterview").iri)
+    User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    return network
+
+
+def log_in(page) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Benutzername").fill("redaktion")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/staff/")
+
+
+def test_search_and_filter_the_catalog(page, site, shots_dir):
+    page.goto("/methods/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.get_by_label("Phase").select_option("erkunden")
+    page.get_by_role("button", name="Ergebnisse anzeigen").click()
+    page.wait_for_url(re.compile(r".*phase=erkunden.*"))
+    heading = page.locator("#results-heading")
+    assert re.match(r"\d+ Methoden gefunden", heading.inner_text())
+    assert page.get_by_role("link", name="Kiezspaziergang", exact=True).is_visible()
+    assert not page.get_by_role("link", name="Persona-Werkstatt").count()
+    # the other filters update in place (progressive enhancement), and the count is announced
+    page.get_by_label("Stadt").select_option("Berlin")
+    page.locator("[data-live-status]").filter(has_text="1 Methode gefunden").wait_for(state="attached")
+    assert page.locator("#results-heading").inner_text() == "1 Methode gefunden"
+    assert "city=Berlin" in page.url
+    page.screenshot(path=str(shots_dir / "catalog-filtered-de.png"), full_page=True)
+
+
+def test_open_a_method_and_an_event(page, site, shots_dir):
+    page.goto("/methods/")
+    page.get_by_role("link", name="Spaziergangsinterview").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Spaziergangsinterview"
+    assert page.get_by_role("heading", name="Verwandte Methoden im Netzwerk").is_visible()
+    assert page.get_by_role("link", name="Kiezspaziergang", exact=True).is_visible()
+    page.screenshot(path=str(shots_dir / "method-de.png"), full_page=True)
+    page.goto("/events/")
+    page.get_by_role("link", name="Repair-Café Rheydt").click()
+    assert page.get_by_text("Diese Veranstaltung findet nicht statt.").is_visible()
+    document = page.locator('script[type="application/ld+json"]').text_content()
+    assert '"@type": "Event"' in document and "EventCancelled" in document
+    page.screenshot(path=str(shots_dir / "event-cancelled-de.png"), full_page=True)
+
+
+def test_switch_to_english_and_back(page, site, shots_dir):
+    page.goto("/events/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Veranstaltungen"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Events"
+    page.screenshot(path=str(shots_dir / "events-en.png"), full_page=True)
+    page.get_by_role("button", name="Deutsch").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Veranstaltungen"
+
+
+def test_log_in_see_a_validation_error_and_create_a_method(page, site, shots_dir):
+    log_in(page)
+    page.get_by_role("link", name="Neue Methode").click()
+    page.get_by_role("button", name="Speichern").click()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and "Dieses Feld ist zwingend erforderlich." in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    title = page.get_by_label("Titel", exact=False).first
+    assert title.get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(shots_dir / "method-form-errors-de.png"), full_page=True)
+    title.fill("Stadtteil-Barcamp")
+    page.locator("#id_lab").select_option(index=1)
+    page.locator("#id_phase").select_option("erkunden")
+    page.locator("#id_summary").fill("Alle bringen ihre Themen mit.")
+    page.locator("#id_steps-0-title").fill("Themen sammeln")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/methods/[0-9a-f-]{36}$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Stadtteil-Barcamp"
+    assert page.get_by_text("„Stadtteil-Barcamp“ wurde gespeichert.").is_visible()
+
+
+def test_adapt_a_mirrored_method(page, site):
+    log_in(page)
+    page.goto(f"/methods/{site.walk.uuid}")
+    assert not page.get_by_role("link", name="Bearbeiten").count()
+    page.get_by_role("button", name="Diese Methode anpassen").click()
+    page.wait_for_url(re.compile(r".*/staff/methods/.*/edit$"))
+    page.locator("#id_visibility").select_option("public")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url(re.compile(r".*/methods/[0-9a-f-]{36}$"))
+    assert page.get_by_role("heading", name="Basiert auf").is_visible()
+    assert page.get_by_role("link", name="Kiezspaziergang", exact=True).is_visible()
+
+
+def test_keyboard_users_get_a_visible_skip_link_and_focus(page, site):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0 and box["height"] > 10
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert outline != "none" and shadow != "none"
+
+
+def test_axe_finds_violations_where_there_are_some(page, site):
+    """A check of the check: a field without a label and an image without text are found."""
+    page.goto("/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text><img src=x.png>')")
+    assert {"label", "image-alt"} <= {violation["id"] for violation in axe_violations(page)}
+
+
+def _page_types(site) -> dict[str, str]:
+    method = MethodCard.objects.get(title="Spaziergangsinterview")
+    return {
+        "home": "/",
+        "catalog": "/methods/?phase=erkunden",
+        "method": f"/methods/{method.uuid}",
+        "mirrored-method": f"/methods/{site.walk.uuid}",
+        "events": "/events/",
+        "past-events": "/events/?upcoming=false",
+        "event": f"/events/{site.market.uuid}",
+        "cancelled-event": f"/events/{site.cancelled.uuid}",
+        "labs": "/labs/",
+        "lab": "/labs/quartierslabor-nordstadt",
+        "mirrored-lab": "/labs/citylab.example.org/citylab",
+        "network": "/network/",
+        "not-found": "/gibt-es-nicht",
+        "staff": "/staff/",
+        "method-form": "/staff/methods/new",
+        "event-form": "/staff/events/new",
+        "peers": "/staff/peers/",
+        "sync-runs": "/staff/sync/",
+        "sync-run": f"/staff/sync/{site.gladbach.peer.runs.get().pk}",
+    }
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_page_type_has_no_wcag_21_aa_violations(page, site, shots_dir, language):
+    page.goto("/accounts/login/")
+    found = {"login": axe_violations(page)}
+    log_in(page)
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+    for name, path in _page_types(site).items():
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language, name
+        found[name] = axe_violations(page)
+        page.screenshot(path=str(shots_dir / f"{name}-{language}.png"), full_page=True)
+    page.goto("/staff/methods/new")
+    page.get_by_role("button", name="Save" if language == "en" else "Speichern").click()
+    found["form-with-errors"] = axe_violations(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    for name in ("home", "catalog", "event"):
+        page.goto(_page_types(site)[name])
+        found[f"{name}-phone"] = axe_violations(page)
+        page.screenshot(path=str(shots_dir / f"{name}-phone-{language}.png"))
+    print({name: len(violations) for name, violations in found.items()})
+    assert {name: violations for name, violations in found.items() if violations} == {}

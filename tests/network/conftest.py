@@ -32,7 +32,7 @@ class Network:
         self.root, self.template, self.nodes = root, template, []
 
     def __call__(self, name: str, city: str, *, worker: bool = False, start: bool = True) -> LiveNode:
-        redis_db = next(_redis_databases) % 15 + 1 if worker and uses_postgres() else None
+        redis_db = next(_redis_databases) % 14 + 1 if worker and uses_postgres() else None  # 15: the run's own
         node = LiveNode(name=name, city=city, root=self.root, worker=worker, redis_db=redis_db)
         self.nodes.append(node)
         node.setup(self.template)

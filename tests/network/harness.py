@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import redis
+
 from tests.conftest import PROJECT_DIR, free_port
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -82,6 +84,8 @@ class LiveNode:
         """Create the node's database (a copy of the migrated template) and its identity."""
         self.data_dir.mkdir(parents=True)
         self.database = template.copy_to(self.data_dir)
+        if self.redis_db is not None:
+            redis.Redis(host="127.0.0.1", port=6379, db=self.redis_db).flushdb()  # no tasks of an earlier run
         self.manage("init_node", "--name", self.name, "--city", self.city)
 
     def manage(self, *args: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess:

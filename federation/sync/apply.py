@@ -110,6 +110,10 @@ def _decoded(documents: Iterable[Any], result: PageResult) -> list[Received]:
 
 def _raise_if_foreign_origin(decoded: Decoded) -> None:
     root = origin_of(decoded.iri)
+    if decoded.type == "Node" and decoded.iri == settings.HUB_BASE_URL + "/":
+        own_key = Node.objects.filter(is_local=True).values_list("public_key_multibase", flat=True).first()
+        if decoded.fields["public_key_multibase"] != own_key:
+            raise DocumentError("a descriptor claims to be this node with another key")
     if decoded.type == "Tombstone":
         decoded.origin_iri = root
     elif decoded.origin_iri != root:

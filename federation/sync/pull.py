@@ -6,7 +6,10 @@ SyncRun per run, so a process killed anywhere resumes from the last page it stor
 
 from __future__ import annotations
 
+import os
 import random
+import socket
+import threading
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -20,7 +23,7 @@ from federation.models import Peer, SyncRun
 from federation.sync.apply import feed_apply_page
 
 PAGE_SIZE = 100
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=2)  # renewed after every page, which takes seconds
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_BACKOFF_SECONDS = 30
 MAX_REJECTIONS_KEPT = 1000
@@ -46,15 +49,42 @@ def sync_peer(*, peer_id: int) -> SyncRun | None:
     else:
         _succeeded(peer, run)
     finally:
-        Peer.objects.filter(pk=peer_id).update(sync_started_at=None)
+        Peer.objects.filter(pk=peer_id, sync_holder=_holder()).update(sync_started_at=None, sync_holder="")
     return run
 
 
 def _lease_take(peer_id: int) -> bool:
-    """Mark the peer as being synced unless a live sync holds it (works across processes and hosts)."""
-    now = timezone.now()
+    """Mark the peer as being synced unless a live sync holds it (works across processes and hosts).
+
+    A lease is free when nobody holds it, when its holder stopped renewing it, or when its holder
+    is a process on this host that no longer exists (a sync killed in the middle resumes at once).
+    """
+    now, me = timezone.now(), _holder()
     free = Q(sync_started_at__isnull=True) | Q(sync_started_at__lt=now - LEASE)
-    return Peer.objects.filter(pk=peer_id).filter(free).update(sync_started_at=now) == 1
+    peer = Peer.objects.filter(pk=peer_id)
+    if peer.filter(free).update(sync_started_at=now, sync_holder=me) == 1:
+        return True
+    holder = peer.values_list("sync_holder", flat=True).first()
+    return bool(holder) and _gone(holder) and peer.filter(sync_holder=holder).update(sync_started_at=now, sync_holder=me) == 1
+
+
+def _holder() -> str:
+    """This thread's name as a lease holder: ``host:pid:thread``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def _gone(holder: str) -> bool:
+    """Whether a lease holder ``host:pid:thread`` is a process of this host that has ended."""
+    host, pid, _thread = (holder.rsplit(":", 2) + ["", ""])[:3]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _pull(peer: Peer, run: SyncRun) -> None:

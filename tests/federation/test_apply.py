@@ -150,3 +150,11 @@ def test_a_uuid_already_used_by_another_item_is_rejected(peer, origin):
     other = Origin("http://127.0.0.1:8105", name="Dritter")
     result = apply(peer, other.descriptor(), other.method(uuid_=uid))
     assert "uuid is already used" in result.rejections[0]["reason"]
+
+
+@pytest.mark.django_db
+def test_a_descriptor_claiming_this_node_with_another_key_is_rejected(peer, settings):
+    impostor = Origin(settings.HUB_BASE_URL, name="Falscher Knoten")
+    result = apply(peer, impostor.descriptor(version=99))
+    assert result.rejections == [{"id": settings.HUB_BASE_URL + "/",
+                                  "reason": "a descriptor claims to be this node with another key"}]

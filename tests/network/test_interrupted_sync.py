@@ -67,23 +67,16 @@ def feed_of(node: LiveNode) -> list[tuple[int, str, int]]:
     )]
 
 
-def mirror_of(a: LiveNode, b: LiveNode, *, after_crash: bool = False) -> dict:
-    """What A holds of B's items: its cursor, (id, version) pairs, method card and step rows per id.
-
-    With ``after_crash``, the killed run's lease on the peer is aged past its five minutes first, as
-    the passing of time would do (a lease outlives the process that took it: see the xfail test below).
-    """
+def mirror_of(a: LiveNode, b: LiveNode) -> dict:
+    """What A holds of B's items: its cursor, (id, version) pairs, method card and step rows per id."""
     return a.python(
         f"""
         import json
-        from django.db.models import Count, F
+        from django.db.models import Count
         from federation.models import Peer
-        from federation.sync.pull import LEASE
         from hub.models import ChangeLogEntry
         from methods.models import MethodCard, MethodStep
         peer = Peer.objects.filter(node__iri={b.iri!r})
-        if {after_crash!r}:
-            peer.filter(sync_started_at__isnull=False).update(sync_started_at=F("sync_started_at") - LEASE)
         ours = dict(iri__startswith={b.base_url + "/"!r})
         print(json.dumps({{
             "cursor": peer.get().cursor,
@@ -152,7 +145,7 @@ def test_a_sync_killed_mid_page_again_and_again_resumes_with_nothing_lost_and_no
         hit = sync_killed(a, b, after_pages=min(kills, 1), jitter=random.uniform(0, 0.06))
         assert hit, "the sync ended before it could be killed"
         kills += 1
-        mirror = mirror_of(a, b, after_crash=True)
+        mirror = mirror_of(a, b)
         assert_stored_exactly_up_to_the_cursor(mirror, feed)
         stored_before = len(mirror["held"])
     assert kills >= 2 and 0 < stored_before < len(feed), (kills, stored_before)
@@ -171,11 +164,6 @@ def test_a_sync_killed_mid_page_again_and_again_resumes_with_nothing_lost_and_no
     assert f"items mirrored: {len(feed)}" in a.manage("peer", "list").stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product: a killed sync leaves its lease (Peer.sync_started_at) behind, so for LEASE (5 minutes) every "
-    "`manage.py sync` skips the peer with 'a sync of this peer is running already; skipped.' and exits 0, "
-    "though no sync runs (federation/sync/pull.py _lease_take)"
-))
 def test_a_sync_run_right_after_a_crash_resumes_at_once(pair):
     a, b = pair
     create_methods(b, PAGE + PAGE // 2)

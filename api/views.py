@@ -123,7 +123,7 @@ class MethodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def adapt(self, request: Request, uuid: str) -> Response:
         """Create a local method card based on this one."""
         data = validated_data(MethodAdaptInputSerializer, request, partial=True)
-        method = method_adapt(source=self.get_object(), **data)
+        method = method_adapt(original=self.get_object(), **data)
         return created(MethodOutputSerializer(method).data, request, "api:method-detail")
 
 

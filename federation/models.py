@@ -32,6 +32,7 @@ class Peer(models.Model):
     failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, editable=False)
     sync_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    nudged_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When the peer last said it has changes.")
     sync_holder = models.CharField(max_length=300, blank=True, editable=False, help_text="host:pid of the running sync.")
     items_applied = models.PositiveBigIntegerField(_("items mirrored"), default=0, editable=False)
 

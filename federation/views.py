@@ -11,6 +11,7 @@ import orjson
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -104,6 +105,7 @@ def nudge(request: HttpRequest) -> HttpResponse:
     peer = Peer.objects.filter(application_id=request.peer_token.application_id).first()
     if peer is None:
         return problem_response(403, "The token does not belong to a peer of this node.")
+    Peer.objects.filter(pk=peer.pk).update(nudged_at=timezone.now())  # a running sync then runs once more
     transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
     return JsonResponse({"queued": True}, status=202)
 

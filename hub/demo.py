@@ -1729,7 +1729,7 @@ def _method_adapt(
         name: value for name, value in spec.items() if name not in {"key", "source", "lab", "steps"}
     }
     return method_adapt(
-        source=methods[spec["source"]], lab=labs[spec["lab"]], steps=_steps(spec["steps"]), **overrides
+        original=methods[spec["source"]], lab=labs[spec["lab"]], steps=_steps(spec["steps"]), **overrides
     )
 
 

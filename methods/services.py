@@ -80,13 +80,13 @@ def method_delete(*, method: MethodCard) -> None:
 
 @transaction.atomic
 def method_adapt(
-    *, source: MethodCard, lab: Lab, steps: Sequence[dict[str, str]] | None = None, **overrides: Any
+    *, original: MethodCard, lab: Lab, steps: Sequence[dict[str, str]] | None = None, **overrides: Any
 ) -> MethodCard:
     """Create this node's own version of a method (local or mirrored), remembering what it is based on."""
-    fields = {name: getattr(source, name) for name in METHOD_FIELDS if name not in {"lab", "slug", "translations"}}
-    fields |= {"based_on": source.iri, "lab": lab, "source": ""} | overrides
+    fields = {name: getattr(original, name) for name in METHOD_FIELDS if name not in {"lab", "slug", "translations"}}
+    fields |= {"based_on": original.iri, "lab": lab, "source": ""} | overrides
     if steps is None:
-        steps = [{"title": step.title, "text": step.text} for step in source.steps.all()]
+        steps = [{"title": step.title, "text": step.text} for step in original.steps.all()]
     return method_create(steps=steps, **fields)
 
 

@@ -98,7 +98,7 @@ def method_adapt_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose one of this node's labs to adapt the method into."))
         return redirect("method-detail", uuid=uuid)
-    adapted = method_adapt(source=source, lab=form.cleaned_data["lab"], visibility=Visibility.DRAFT)
+    adapted = method_adapt(original=source, lab=form.cleaned_data["lab"], visibility=Visibility.DRAFT)
     messages.success(request, _("Your lab's own version of “%(title)s” was created as a draft: check it and publish it.")
                      % {"title": source.title})
     return redirect("staff-method-edit", uuid=adapted.uuid)

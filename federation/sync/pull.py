@@ -178,12 +178,15 @@ def _cursor_of(url: object, peer: Peer) -> str:
 
 
 def _succeeded(peer: Peer, run: SyncRun) -> None:
+    """Record the success; pull again at once if the peer nudged while this run was under way."""
     now = timezone.now()
     run.finished_at = now
     run.save(update_fields=["finished_at"])
+    nudged_at = Peer.objects.filter(pk=peer.pk).values_list("nudged_at", flat=True).first()
+    again = nudged_at is not None and nudged_at >= run.started_at
     Peer.objects.filter(pk=peer.pk).update(
         last_success_at=now, failures=0, last_error="",
-        next_attempt_at=now + timedelta(seconds=settings.HUB_SYNC_INTERVAL),
+        next_attempt_at=now if again else now + timedelta(seconds=settings.HUB_SYNC_INTERVAL),
     )
 
 

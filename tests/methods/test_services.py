@@ -90,7 +90,7 @@ def test_adapting_a_mirrored_method_creates_a_local_copy_based_on_it(lab, remote
         slug="stadtspaziergang", summary="Gehen und fragen", phase="erkunden", lab=remote_lab,
     )
     mirrored.steps.create(position=1, title="Route planen")
-    adapted = method_adapt(source=mirrored, lab=lab)
+    adapted = method_adapt(original=mirrored, lab=lab)
     assert adapted.is_local and adapted.based_on == mirrored.iri and adapted.lab == lab
     assert [step.title for step in adapted.steps.all()] == ["Route planen"]
 

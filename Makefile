@@ -12,7 +12,7 @@ NODE_NAME ?= Stadtlabor Musterstadt
 NODE_CITY ?= Musterstadt
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install run test clean superuser demo-network
+.PHONY: install run test clean superuser demo-network bench
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py init_node --name "$(NODE_NAME)" --city "$(NODE_CITY)"
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runnode
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 demo-network: $(STAMP)
 	$(BIN)/python -m hub.demo_network

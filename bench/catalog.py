@@ -26,7 +26,7 @@ class Sizes:
 
 
 FULL = Sizes(items=100_000, rounds=3, seconds=10)
-QUICK = Sizes(items=5_000, rounds=1, seconds=3)
+QUICK = Sizes(items=3_000, rounds=1, seconds=2)
 
 SEARCH_RANKS = (1, 10, 40, 120, 250)
 

@@ -35,8 +35,8 @@ class Sizes:
 
 FULL = Sizes(backfill=10_000, memory_small=10_000, memory_large=50_000, incremental_small=1_000,
              incremental_large=100_000, runs=3, incremental_runs=5, load_seconds=10)
-QUICK = Sizes(backfill=2_000, memory_small=2_000, memory_large=8_000, incremental_small=1_000,
-              incremental_large=8_000, runs=1, incremental_runs=3, load_seconds=3)
+QUICK = Sizes(backfill=2_000, memory_small=2_000, memory_large=5_000, incremental_small=500,
+              incremental_large=5_000, runs=1, incremental_runs=2, load_seconds=2)
 
 
 class Network:
@@ -92,13 +92,17 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         rows = [_feed_serving(network, sizes)]
         backfills = _backfill(network, sizes)
         rows += _backfill_rows(network, sizes, backfills)
-        network.grow(sizes.memory_large)
-        large_memory = [network.pull(fresh=True) for _ in range(max(1, sizes.runs - 1))]
-        small_memory = [run["peak_rss_mb"] for run in backfills] if sizes.memory_small == sizes.backfill else \
-            [network.pull(fresh=True)["peak_rss_mb"]]
-        rows.append(_memory_row(sizes, small_memory, large_memory))
+        small_memory = [run["peak_rss_mb"] for run in backfills] if sizes.memory_small == sizes.backfill \
+            else [network.pull(fresh=True)["peak_rss_mb"]]
+        large_memory = []
+        if sizes.memory_large != sizes.incremental_large:
+            network.grow(sizes.memory_large)
+            large_memory = [network.pull(fresh=True) for _ in range(max(1, sizes.runs - 1))]
         network.grow(sizes.incremental_large)
         large = _incremental(network, sizes)
+        if sizes.memory_large == sizes.incremental_large:
+            large_memory = [large["mirror"]]
+        rows.append(_memory_row(sizes, small_memory, large_memory))
         rows.append(_incremental_row(sizes, small, large))
     finally:
         network.stop()

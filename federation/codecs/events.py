@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-from events.models import Event
+from events.models import Event, iana_zones
 from federation.codecs.common import Decoded, item_header, read_header, uuid_of
 from federation.codecs.labs import geo_document, read_geo
 from federation.codecs.shape import MAX_URL, DocumentError, Reader, compact, raise_if_inconsistent
@@ -76,7 +76,7 @@ def event_from_document(reader: Reader) -> Decoded:
     """An event's model fields from its document."""
     decoded = read_header(reader, "Event")
     timezone = reader.text("timezone", required=True, max_length=64)
-    if timezone not in zoneinfo.available_timezones():
+    if timezone not in iana_zones():
         raise DocumentError(f"{reader.where}.timezone must be an IANA time zone such as Europe/Berlin")
     start, end = reader.datetime("startDate", required=True), reader.datetime("endDate", required=True)
     if end <= start:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,6 +63,8 @@ class Reader:
             return ""
         if not isinstance(value, str) or len(value) > max_length:
             raise self._fail(key, f"a string of at most {max_length} characters")
+        if "\x00" in value:
+            raise self._fail(key, "text without NUL characters")
         if required and not value.strip():
             raise self._fail(key, "a non-empty string")
         return value
@@ -137,6 +139,12 @@ class Reader:
             parsed = None
         if parsed is None or parsed.tzinfo is None:
             raise self._fail(key, "an ISO 8601 date and time with offset, like 2027-03-04T18:00:00+01:00")
+        try:
+            in_utc = parsed.astimezone(UTC)
+        except OverflowError:
+            in_utc = None
+        if in_utc is None or not 1 < in_utc.year < 9999:
+            raise self._fail(key, "a date between the years 2 and 9998")
         return parsed
 
     def choice(self, key: str, choices: Iterable[str], *, default: str = "", required: bool = False) -> str:
@@ -145,7 +153,7 @@ class Reader:
         if value is None:
             return default
         allowed = set(choices)
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise self._fail(key, "one of " + ", ".join(sorted(allowed)))
         return value
 

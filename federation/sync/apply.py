@@ -61,8 +61,13 @@ class PageResult:
     rejections: list[dict[str, str]] = field(default_factory=list)
 
     def reject(self, iri: object, reason: str) -> None:
-        """Count a refused document with the reason."""
-        self.rejections.append({"id": iri if isinstance(iri, str) else repr(iri)[:200], "reason": reason})
+        """Count a refused document with the reason, both cut short: a refusal never stores the document."""
+        shown = iri if isinstance(iri, str) else repr(iri)
+        self.rejections.append({"id": _short(shown, 300), "reason": _short(reason, 500)})
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def origin_of(iri: str) -> str:

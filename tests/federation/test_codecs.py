@@ -24,7 +24,7 @@ ORIGIN = Node(iri=BASE + "/", name="Zukunftswerk", city="Wiesbaden", public_key_
 SCHEMA = rdflib.Namespace("https://schema.org/")
 SL = rdflib.Namespace("https://w3id.org/stadtlabor/ns#")
 
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
 names = texts.filter(lambda value: value.strip())
 words = st.lists(
     st.text(st.characters(blacklist_categories=("Cs", "Z")), min_size=1, max_size=20).filter(str.strip), max_size=4

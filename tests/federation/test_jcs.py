@@ -65,5 +65,19 @@ def test_canonicalize_equals_rfc8785_where_orjson_differs(value):
     assert _canonicalize_or_error(value) == _rfc8785_or_error(value)
 
 
+@settings(max_examples=2000, deadline=None)
+@given(number=st.floats(allow_nan=False, allow_infinity=False))
+def test_canonicalize_writes_every_float_as_rfc8785_does(number):
+    assert canonicalize({"geo": [number, -number]}) == rfc8785.dumps({"geo": [number, -number]})
+
+
+@pytest.mark.parametrize(
+    "number",
+    [1e-4, 9.99e-5, 1.5e-5, 1e16, 9999999999999998.0, 1e15 + 0.5, 0.1, 50.123456, 8.654321, -0.0, 2.0, 5e-324],
+)
+def test_canonicalize_writes_floats_at_the_edges_of_the_fast_path_as_rfc8785_does(number):
+    assert canonicalize([number]) == rfc8785.dumps([number])
+
+
 def test_canonicalize_sorts_keys_by_utf16_code_units():
     assert canonicalize({"\ue000": 1, "\U0001f600": 2}) == '{"😀":2,"\ue000":1}'.encode()

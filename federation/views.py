@@ -77,9 +77,9 @@ def peer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def feed(request: HttpRequest) -> HttpResponse:
     """GET /api/federation/feed?after=CURSOR&limit=N: the change feed, oldest change first."""
     after, limit = request.GET.get("after", "0") or "0", request.GET.get("limit", str(DEFAULT_LIMIT))
-    if not after.isdigit() or len(after) > 20:
+    if not (after.isascii() and after.isdigit()) or len(after) > 20:
         return problem_response(400, "after must be a cursor from a previous page, or 0 to start.")
-    if not limit.isdigit() or not 1 <= int(limit) <= 10_000:
+    if not (limit.isascii() and limit.isdigit()) or len(limit) > 6 or not 1 <= int(limit) <= 10_000:
         return problem_response(400, f"limit must be a whole number from 1 to {MAX_LIMIT}.")
     limit_value = min(int(limit), MAX_LIMIT)
     page = feed_page(after=int(after), limit=limit_value)

@@ -27,8 +27,11 @@ def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
     """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
     if not isinstance(value, str) or len(value) > max_length or any(c.isspace() for c in value):
         return False
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in {"http", "https"} and bool(parts.hostname)
+    except ValueError:  # such as an unclosed IPv6 bracket
+        return False
 
 
 class Reader:

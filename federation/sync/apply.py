@@ -67,6 +67,8 @@ class PageResult:
 
 
 def _short(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters, NUL shown as \\0 (PostgreSQL's JSON cannot hold it)."""
+    text = text.replace("\x00", "\\0")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -172,7 +172,7 @@ def _cursor_of(url: object, peer: Peer) -> str:
     if (parts.scheme, parts.netloc, parts.path) != (expected.scheme, expected.netloc, "/api/federation/feed"):
         raise FeedError(f"the next page {str(url)[:200]!r} is not on the peer's own feed")
     values = parse_qs(parts.query).get("after", [])
-    if len(values) != 1 or not values[0].isdigit() or len(values[0]) > 20:
+    if len(values) != 1 or not (values[0].isascii() and values[0].isdigit()) or len(values[0]) > 20:
         raise FeedError("the next page's cursor is malformed")
     return values[0]
 

@@ -8,10 +8,12 @@ operations (create, then read, change, cancel, adapt or delete what was created)
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -49,16 +51,28 @@ schema = schemathesis.openapi.from_wsgi(
 existing: dict[str, list] = {"labs": [], "methods": [], "events": [], "lab_ids": []}
 
 
+# An event's cross-field rules (end after start, a place for in-person events) that random values
+# hardly ever meet; some bodies get them, so that event writes get through to the services too.
+PLAUSIBLE_EVENT = {"start": "2027-03-04T18:00:00+01:00", "end": "2027-03-04T20:00:00+01:00",
+                   "timezone": "Europe/Berlin", "attendance_mode": "in-person", "place_name": "Stadtbibliothek",
+                   "registration": "none"}
+
+
 @schema.hook
 def flatmap_body(context, body):
-    """Sometimes put one of this node's labs (or a mirrored one) in the body's ``lab``."""
+    """Sometimes name one of this node's labs in ``lab``, and make an event's times and place plausible."""
     if not isinstance(body, dict) or "lab" not in body or not existing["labs"]:
         return st.just(body)
     if context.operation.path.endswith("/adapt/"):
         # Known bug, kept out of the fuzzing so that it stays deterministic and shown precisely by
         # test_adapting_a_method_with_a_source_url_creates_the_adaptation: drop this once that passes.
         body = {name: value for name, value in body.items() if name != "source"}
-    return st.sampled_from([*existing["labs"], body["lab"]]).map(lambda lab: {**body, "lab": lab})
+    variants = [body]
+    if "/events/" in context.operation.path:
+        variants.insert(0, body | PLAUSIBLE_EVENT)
+    return st.tuples(st.sampled_from(variants), st.sampled_from([*existing["labs"], body["lab"]])).map(
+        lambda chosen: chosen[0] | {"lab": chosen[1]}
+    )
 
 
 @schema.hook
@@ -98,16 +112,32 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+@contextmanager
+def rolled_back():
+    """Undo what the requests inside wrote, so every example starts from the same database (and replays)."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @schema.parametrize()
 @BOUNDED
 def test_every_operation_answers_as_described_with_and_without_a_token(case, staff_token):
-    case.call_and_validate(checks=CHECKS)
-    case.call_and_validate(headers=bearer(staff_token), checks=CHECKS)
+    with rolled_back():
+        case.call_and_validate(checks=CHECKS)
+        case.call_and_validate(headers=bearer(staff_token), checks=CHECKS)
 
 
 @pytest.mark.django_db
 def test_linked_operations_in_sequence_answer_as_described(staff_token):
     class Staff(schema.as_state_machine()):
+        def setup(self):
+            self.scenario = rolled_back()
+            self.scenario.__enter__()
+
+        def teardown(self):
+            self.scenario.__exit__(None, None, None)
+
         def get_call_kwargs(self, case):
             return {"headers": bearer(staff_token)}
 
@@ -117,12 +147,6 @@ def test_linked_operations_in_sequence_answer_as_described(staff_token):
     Staff.run(settings=settings(BOUNDED, max_examples=15, stateful_step_count=6, derandomize=True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG api/views.py MethodViewSet.adapt: method_adapt(source=<the method>, **data) also receives the "
-    "body's field 'source' (the method card's source URL), so Python raises TypeError 'got multiple values for "
-    "keyword argument source' and the API answers 500",
-)
 @pytest.mark.django_db
 def test_adapting_a_method_with_a_source_url_creates_the_adaptation(client, staff_token):
     method = MethodCard.objects.filter(origin__is_local=True).first()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from api.errors import problem_response
 from federation import http
+from federation.codecs.shape import is_http_iri
 from federation.feed import DEFAULT_LIMIT, MAX_LIMIT, descriptor_document, feed_page, feed_page_json
 from federation.models import Peer
 from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
@@ -91,7 +92,10 @@ def feed(request: HttpRequest) -> HttpResponse:
 @peer_only
 def relayed_descriptor(request: HttpRequest) -> HttpResponse:
     """GET /api/federation/descriptor?iri=NODE: the signed descriptor of a node this node holds."""
-    document = descriptor_document(request.GET.get("iri", ""))
+    iri = request.GET.get("iri", "")
+    if not is_http_iri(iri):
+        return problem_response(400, "iri must be the absolute http(s) IRI of a node.")
+    document = descriptor_document(iri)
     if document is None:
         return problem_response(404, "This node holds no descriptor for that node.")
     return jsonld_response(document)

@@ -25,7 +25,7 @@ class DocumentError(ValueError):
 
 def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
     """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
-    if not isinstance(value, str) or len(value) > max_length or any(c.isspace() for c in value):
+    if not isinstance(value, str) or len(value) > max_length or any(c.isspace() or c < " " or c == "\x7f" for c in value):
         return False
     try:
         parts = urlsplit(value)
@@ -171,7 +171,7 @@ class Reader:
     def texts(self, key: str, *, max_items: int = MAX_ITEMS, max_length: int = 200) -> list[str]:
         """A list of non-empty short strings."""
         values = self._list(key, max_items)
-        if not all(isinstance(v, str) and v.strip() and len(v) <= max_length for v in values):
+        if not all(isinstance(v, str) and v.strip() and len(v) <= max_length and "\x00" not in v for v in values):
             raise self._fail(key, f"a list of non-empty strings of at most {max_length} characters")
         return values
 

@@ -27,7 +27,8 @@ SL = rdflib.Namespace("https://w3id.org/stadtlabor/ns#")
 texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
 names = texts.filter(lambda value: value.strip())
 words = st.lists(
-    st.text(st.characters(blacklist_categories=("Cs", "Z")), min_size=1, max_size=20).filter(str.strip), max_size=4
+    st.text(st.characters(blacklist_categories=("Cs", "Z"), blacklist_characters="\x00"), min_size=1, max_size=20)
+    .filter(str.strip), max_size=4
 )
 instants = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)

@@ -20,12 +20,16 @@ class BearerTokenAuthentication(OAuth2Authentication):
     """
 
     def authenticate(self, request: Request) -> tuple[object, AccessToken] | None:
-        """The token's user (or the anonymous user) and the token, or None when no bearer token is sent."""
+        """The token's user (or the anonymous user) and the token, or None when no bearer token is sent.
+
+        Only the ``Authorization`` header carries a token here (never the query string or the body,
+        RFC 9700); without one, the toolkit's validator is not even built.
+        """
+        if not sends_bearer_token(request):
+            return None
         result = super().authenticate(request)
         if result is None:
-            if sends_bearer_token(request):
-                raise AuthenticationFailed(_("The access token is invalid or has expired."))
-            return None
+            raise AuthenticationFailed(_("The access token is invalid or has expired."))
         user, token = result
         return user or AnonymousUser(), token
 

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.caching import CachedListMixin
 from api.filters import EventFilterSet, LabFilterSet, MethodFilterSet
 from api.permissions import sees_network_items
 from api.schema import problems
@@ -58,7 +59,7 @@ def created(data: dict, request: Request, url_name: str) -> Response:
     list=extend_schema(summary="List method cards", responses={200: MethodOutputSerializer, **LIST_PROBLEMS}),
     retrieve=extend_schema(summary="Show a method card", responses={200: MethodOutputSerializer, **DETAIL_PROBLEMS}),
 )
-class MethodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Method cards, local and mirrored; this node's own can be written, any can be adapted."""
 
     lookup_field = "uuid"
@@ -131,7 +132,7 @@ class MethodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     list=extend_schema(summary="List events", responses={200: EventOutputSerializer, **LIST_PROBLEMS}),
     retrieve=extend_schema(summary="Show an event", responses={200: EventOutputSerializer, **DETAIL_PROBLEMS}),
 )
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Events, local and mirrored; this node's own can be written."""
 
     lookup_field = "uuid"
@@ -201,7 +202,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     list=extend_schema(summary="List labs", responses={200: LabOutputSerializer, **LIST_PROBLEMS}),
     retrieve=extend_schema(summary="Show a lab", responses={200: LabOutputSerializer, **DETAIL_PROBLEMS}),
 )
-class LabViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LabViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Labs, local and mirrored, by this node's numeric id; ``?iri=`` finds a lab by its IRI."""
 
     serializer_class = LabOutputSerializer

@@ -5,12 +5,20 @@ and is served as ``runnode`` serves it (gunicorn, 2 workers of 4 threads), with 
 rate limits off (``bench.settings``). The load runs the three request mixes in turn, several rounds,
 on the same server: ``/healthz`` (the trivial view, no database), the first pages of the method and
 event lists, and searches for words from the commonest (in most items) to rare ones.
+
+The API keeps rendered list pages until the catalog changes (``api.caching``), so under load nearly
+every answer comes from that cache. What a page costs when it is not kept (the first request after
+a change) is measured apart: one client asks each page of the two mixes once with a parameter the
+API ignores but the cache key includes, so every answer is built from the database.
 """
 
 from __future__ import annotations
 
+import http.client
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.load import Load, load
 from bench.node import BenchNode, Template, psql
@@ -51,6 +59,10 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         node.run("-m", "bench.generate", "items", "--count", str(sizes.items), "--seed", "7")
         psql("VACUUM ANALYZE", node.database)
         node.start()
+        uncached = {name: uncached_seconds(node.base_url, mixes()[name], sizes.rounds) for name in ("list", "search")}
+        for name, seconds in uncached.items():
+            say(f"  uncached {name}: median {median(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms "
+                f"({len(seconds)} requests, one client)")
         results: dict[str, list[Load]] = {name: [] for name in mixes()}
         for name, paths in mixes().items():  # warm the workers and the database's cache
             load(node.base_url, paths, seconds=1)
@@ -66,10 +78,31 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         node.stop()
         node.drop()
         template.drop()
-    return [_row(name, results, sizes) for name in ("list", "search")]
+    return [_row(name, results, sizes, uncached[name]) for name in ("list", "search")]
 
 
-def _row(name: str, results: dict[str, list[Load]], sizes: Sizes) -> Row:
+def uncached_seconds(base_url: str, paths: list[str], rounds: int) -> list[float]:
+    """The time of each page built anew: every path asked ``rounds`` times, each with its own ``_=`` value."""
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    seconds = []
+    try:
+        for round_number in range(rounds):
+            for path in paths:
+                separator = "&" if "?" in path else "?"
+                started = time.perf_counter()
+                connection.request("GET", f"{path}{separator}_=uncached-{round_number}")
+                response = connection.getresponse()
+                response.read()
+                seconds.append(time.perf_counter() - started)
+                if response.status != 200:
+                    raise RuntimeError(f"{path}: {response.status} {response.reason}")
+    finally:
+        connection.close()
+    return seconds
+
+
+def _row(name: str, results: dict[str, list[Load]], sizes: Sizes, uncached: list[float]) -> Row:
     trivial = median([r.requests_per_second for r in results["trivial"]])
     rates = [r.requests_per_second for r in results[name]]
     p99s = [r.p99_ms for r in results[name]]
@@ -81,7 +114,9 @@ def _row(name: str, results: dict[str, list[Load]], sizes: Sizes) -> Row:
         target=f"{name} over {sizes.items:,} items on PostgreSQL, 16 clients: p99 at most 150 ms, "
                "throughput at least half the trivial view's",
         measured=f"p99 {spread(p99s, ' ms', 1)}; {spread(rates, ' req/s')} = {share:.0%} of /healthz's "
-                 f"{trivial:,.0f} req/s ({what}; {results[name][0].tool})",
+                 f"{trivial:,.0f} req/s ({what}; {results[name][0].tool}); a page not yet kept: median "
+                 f"{median(uncached) * 1000:.0f} ms, max {max(uncached) * 1000:.0f} ms (one client)",
         met=median(p99s) <= 150 and share >= 0.5,
-        details={"rates": rates, "p99_ms": p99s, "trivial_rates": [r.requests_per_second for r in results["trivial"]]},
+        details={"rates": rates, "p99_ms": p99s, "trivial_rates": [r.requests_per_second for r in results["trivial"]],
+                 "uncached_ms": [round(value * 1000, 1) for value in uncached]},
     )

@@ -35,7 +35,7 @@ from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub import identity
 from hub.choices import Visibility
 from hub.models import ChangeLogEntry, ChangeLogSequence, Node
-from hub.selectors import local_node
+from hub.selectors import changelog_head, local_node
 from hub.services.changelog import Change, changelog_lock, changelog_record_many
 from hub.services.descriptor import node_descriptor_publish
 from methods.models import MethodCard
@@ -127,7 +127,7 @@ def _envelope_make(node: Node, documents: list[str]) -> dict[str, Any]:
         "type": BUNDLE_TYPE,
         "attributedTo": node.iri,
         "published": datetime.now(UTC).isoformat(),
-        "lastPosition": ChangeLogSequence.objects.values_list("last_position", flat=True).first() or 0,
+        "lastPosition": changelog_head(),
         "totalItems": len(documents),
         "node": orjson.loads(_descriptor_text(node)),
         "orderedItems": [orjson.loads(document) for document in documents],

@@ -42,19 +42,23 @@ def has_nul(request: HttpRequest) -> bool:
     query = request.META.get("QUERY_STRING", "")
     if "%00" in query or "\x00" in query:
         return True
-    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES and not is_api(request):
         # Parsed once and kept for the view (Django's limits apply; DRF reuses the parsed form).
         return any("\x00" in name or any("\x00" in value for value in values) for name, values in request.POST.lists())
     return False
 
 
+def is_api(request: HttpRequest) -> bool:
+    """Whether the request is for the API, which reads JSON only (and answers forms with 415)."""
+    return request.path_info.startswith(API_PREFIX)
+
+
 def refusal(request: HttpRequest) -> HttpResponse:
     """The 400 answer, in the form the client of this part of the node expects."""
     detail = _("The request contains a NUL character (%00), which no address, search or form of this node accepts.")
-    path = request.path_info
-    if path.startswith(API_PREFIX):
+    if is_api(request):
         return problem_response(400, detail, instance=request.path.replace("\x00", "%00"))
-    if path.startswith(OAUTH_PREFIX):
+    if request.path_info.startswith(OAUTH_PREFIX):
         return JsonResponse({"error": "invalid_request", "error_description": detail}, status=400)
     from hub.models import Node  # the models are ready by the time a request arrives
 

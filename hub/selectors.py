@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from hub.choices import Visibility
-from hub.models import Lab, Node
+from hub.models import ChangeLogSequence, Lab, Node
 
 
 class NodeNotInitialised(Exception):
@@ -46,3 +47,17 @@ def lab_for_reader(*, iri: str, include_network: bool, include_drafts: bool) -> 
     """One lab by its IRI, if the reader may see it."""
     labs = Lab.objects.all() if include_drafts else labs_visible(include_network=include_network)
     return labs.select_related("origin").filter(iri=iri).first()
+
+
+def changelog_head() -> int:
+    """The last position the change log has handed out and committed; 0 before the first change.
+
+    Read with one plain statement: the API reads it for every list it serves from its cache, where
+    compiling an ORM query would cost more than the rest of the answer.
+    """
+    connection = connections[router.db_for_read(ChangeLogSequence)]
+    table = connection.ops.quote_name(ChangeLogSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_position FROM {table}")  # noqa: S608  (a model's own table name)
+        row = cursor.fetchone()
+    return row[0] if row else 0

@@ -19,6 +19,7 @@ HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
+HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
@@ -93,6 +94,15 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {"default": _database(CONFIG.database_url)}
+
+# Each process keeps its own: rendered API list pages (api.caching, at most about 500 × 70 KB) and
+# the API's request-rate counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

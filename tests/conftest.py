@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
+from api.caching import shared_head
 from hub.identity import public_key_multibase
 from hub.models import Lab, Node
 from hub.services import node_init
@@ -25,6 +27,14 @@ def require_service(what: str) -> None:
     if os.environ.get("HUB_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{what} is required in this CI pass but missing")
     pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: kept API pages are keyed by the change log's head,
+    which starts from 0 again in each test's database."""
+    cache.clear()
+    shared_head.forget()
 
 
 @pytest.fixture(autouse=True)

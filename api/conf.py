@@ -37,6 +37,10 @@ SPECTACULAR_SETTINGS: dict = {
     "SCHEMA_PATH_PREFIX": API_PREFIX,
     "COMPONENT_SPLIT_REQUEST": True,
     "GET_MOCK_REQUEST": "api.schema.anonymous_mock_request",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.refuse_unknown_fields",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -227,10 +227,11 @@ class OffsetDateTimeField(serializers.DateTimeField):
 
 
 class CoordinateField(serializers.DecimalField):
-    """A latitude or longitude, rounded to the six decimal places (about 10 cm) that are stored."""
+    """A latitude or longitude within ±``limit`` degrees, rounded to the six decimal places (about 10 cm) that are stored."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_digits=9, decimal_places=6, rounding=ROUND_HALF_EVEN, allow_null=True, **kwargs)
+    def __init__(self, *, limit: int, **kwargs) -> None:
+        super().__init__(max_digits=9, decimal_places=6, rounding=ROUND_HALF_EVEN, allow_null=True,
+                         min_value=Decimal(-limit), max_value=Decimal(limit), **kwargs)
 
     def validate_precision(self, value: Decimal) -> Decimal:
         """Round to six places before checking the number of digits."""
@@ -269,6 +270,15 @@ class StepInputSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     text = optional_text()
+
+    def to_internal_value(self, data: object) -> dict:
+        """Refuse field names a step does not have, naming them, as the item's own fields do."""
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                message = _("“%(name)s” is not a field of a step that can be written.")
+                raise serializers.ValidationError({name: [message % {"name": name}] for name in unknown})
+        return super().to_internal_value(data)
 
 
 class MethodInputSerializer(ItemInputSerializer):
@@ -324,8 +334,8 @@ class EventInputSerializer(ItemInputSerializer):
     attendance_mode = serializers.ChoiceField(AttendanceMode.choices, default=AttendanceMode.IN_PERSON)
     place_name = optional_text(200)
     place_address = optional_text()
-    latitude = CoordinateField(default=None)
-    longitude = CoordinateField(default=None)
+    latitude = CoordinateField(limit=90, default=None)
+    longitude = CoordinateField(limit=180, default=None)
     online_url = serializers.URLField(max_length=500, allow_blank=True, default="")
     lab = LabField()
     target_groups = optional_list(serializers.ChoiceField(TargetGroup.choices))

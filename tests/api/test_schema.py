@@ -39,3 +39,16 @@ def test_the_docs_page_loads_nothing_from_other_hosts(client):
     assert hosts <= {"testserver"}, hosts
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert assets and all(asset.startswith("/static/") for asset in assets), assets
+
+
+@pytest.mark.django_db
+def test_the_schema_says_what_the_api_refuses(client):
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    requests = {name: schema for name, schema in schemas.items() if name.endswith("Request")}
+    assert {"MethodInputRequest", "PatchedMethodInputRequest", "EventInputRequest", "MethodAdaptInputRequest",
+            "StepInputRequest"} <= set(requests)
+    assert all(schema["additionalProperties"] is False for schema in requests.values())
+    event = schemas["EventInputRequest"]["properties"]
+    latitude, longitude = event["latitude"], event["longitude"]
+    assert (latitude["minimum"], latitude["maximum"]) == (-90, 90)
+    assert (longitude["minimum"], longitude["maximum"]) == (-180, 180)

@@ -207,6 +207,8 @@ def test_nested_and_unknown_fields_are_named(writer, lab):
     assert list(response.json()["errors"]) == ["steps.1.title"]
     response = writer.post("/api/methods/", method_body(lab, colour="blau"), HTTP_ACCEPT_LANGUAGE="en")
     assert list(response.json()["errors"]) == ["colour"]
+    response = writer.post("/api/methods/", method_body(lab, steps=[{"title": "Gut", "dauer": 5}]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["errors"] == {"steps.0.dauer": ["“dauer” is not a field of a step that can be written."]}
     assert not MethodCard.objects.exists()
 
 

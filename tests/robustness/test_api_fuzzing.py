@@ -63,10 +63,6 @@ def flatmap_body(context, body):
     """Sometimes name one of this node's labs in ``lab``, and make an event's times and place plausible."""
     if not isinstance(body, dict) or "lab" not in body or not existing["labs"]:
         return st.just(body)
-    if context.operation.path.endswith("/adapt/"):
-        # Known bug, kept out of the fuzzing so that it stays deterministic and shown precisely by
-        # test_adapting_a_method_with_a_source_url_creates_the_adaptation: drop this once that passes.
-        body = {name: value for name, value in body.items() if name != "source"}
     variants = [body]
     if "/events/" in context.operation.path:
         variants.insert(0, body | PLAUSIBLE_EVENT)

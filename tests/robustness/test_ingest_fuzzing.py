@@ -11,15 +11,14 @@ recorded in the SyncRun. The same holds for a page served over real HTTP to ``sy
 from __future__ import annotations
 
 import threading
-import traceback
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from typing import Any
 
 import orjson
 import pytest
-from django.db import DataError, transaction
-from hypothesis import HealthCheck, given, reject, settings
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import Event
@@ -29,30 +28,12 @@ from federation.sync.pull import _read_page
 from hub.models import ChangeLogEntry, Lab, Node
 from methods.models import MethodCard, MethodStep
 from tests.network.fakes import FakeNode, _FakeNodeHandler
-from tests.network.harness import uses_postgres
 from tests.robustness.documents import Signer, damaged, locations, new_uuid, resigned, wire
 
 CURSOR = "4242"
 FUZZING = settings(max_examples=300, deadline=None, database=None, derandomize=True,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                           HealthCheck.data_too_large, HealthCheck.large_base_example])
-
-
-def known_bug(error: BaseException) -> str | None:
-    """The known product bug an exception shows, if any (see the xfail tests below); None for a new one."""
-    frames = traceback.extract_tb(error.__traceback__)
-    where = (frames[-1].filename.rsplit("/", 2)[-2:], frames[-1].name) if frames else None
-    if isinstance(error, TypeError) and "unhashable" in str(error) and where == (["codecs", "shape.py"], "choice"):
-        return "Reader.choice with a list or object value"
-    if isinstance(error, OverflowError) and "date value out of range" in str(error) or isinstance(
-        error, DataError
-    ) and "timestamp too" in str(error):
-        return "a date near year 1 or 9999 whose offset moves it out of range in UTC"
-    if isinstance(error, ValueError) and "Invalid IPv6 URL" in str(error) and where[1] == "urlsplit":
-        return "an IRI with an unclosed IPv6 bracket, on which urlsplit raises"
-    if isinstance(error, DataError) and ("NUL (0x00)" in str(error) or "\\u0000 cannot be converted" in str(error)):
-        return "a NUL character, which PostgreSQL text and jsonb columns cannot hold"
-    return None
 
 
 @contextmanager
@@ -187,15 +168,10 @@ def test_damaged_documents_are_applied_skipped_or_rejected_with_a_reason_and_nev
     def page_is_handled(documents):
         with rolled_back():
             before = Held(peer)
-            try:
-                received, result = apply_from_the_wire(peer, documents)
-                assert_accounted_and_written_exactly(peer, received, result, before)
-                assert_rejections_recordable(peer, result)
-                assert_readable_back()
-            except Exception as error:
-                if known_bug(error) is None:
-                    raise
-                reject()  # a known bug, shown precisely by its own xfail test: keep looking for others
+            received, result = apply_from_the_wire(peer, documents)
+            assert_accounted_and_written_exactly(peer, received, result, before)
+            assert_rejections_recordable(peer, result)
+            assert_readable_back()
 
     page_is_handled()
 

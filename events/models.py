@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
-from hub.models import FederatedItem, Lab
+from hub.models import FederatedItem, Lab, coordinate_field
 from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_list
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -50,22 +50,8 @@ class Event(FederatedItem):
     )
     place_name = models.CharField(_("place"), max_length=200, blank=True)
     place_address = models.TextField(_("address"), blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(_("latitude"), limit=90)
+    longitude = coordinate_field(_("longitude"), limit=180)
     online_url = models.URLField(_("online link"), max_length=500, blank=True, validators=[http_url])
     lab = models.ForeignKey(
         Lab,

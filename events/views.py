@@ -24,7 +24,7 @@ from hub.items import gone_response, item_response
 from hub.negotiation import CALENDAR
 from hub.selectors import local_node
 from hub.services.items import MirroredItemError
-from hub.web.access import page, staff_required
+from hub.web.access import confirm_delete, page, staff_required
 from hub.web.agenda import agenda_events
 from hub.web.forms import EventForm, form_add_service_errors
 from hub.web.jsonld import event_schema_org
@@ -126,11 +126,7 @@ def event_edit_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def event_delete_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Confirm, then delete an event of this node."""
     event = _local_event_or_404(uuid)
-    if request.method == "POST":
-        event_delete(event=event)
-        messages.success(request, _("“%(title)s” was deleted.") % {"title": event.title})
-        return redirect("staff-home")
-    return page(request, "hub/staff/confirm_delete.html", {"item": event, "cancel_url": event_url(event)})
+    return confirm_delete(request, event, delete=lambda: event_delete(event=event), cancel_url=event_url(event))
 
 
 def _event_form(request: HttpRequest, event: Event | None) -> HttpResponse:

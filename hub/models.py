@@ -72,6 +72,18 @@ class FederatedItem(models.Model):
         return self.iri.startswith(settings.HUB_BASE_URL + "/")
 
 
+def coordinate_field(verbose_name: str, *, limit: int) -> models.DecimalField:
+    """An optional latitude or longitude within ±``limit`` degrees, to six decimal places (about 10 cm)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+    )
+
+
 class Lab(FederatedItem):
     """An innovation lab hosted by a node; its IRI is ``{base}/labs/{slug}``."""
 
@@ -79,22 +91,8 @@ class Lab(FederatedItem):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=200)
     address = models.TextField(_("address"), blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(_("latitude"), limit=90)
+    longitude = coordinate_field(_("longitude"), limit=180)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True, validators=[http_url])
     email = models.EmailField(_("public contact e-mail"), blank=True)

@@ -18,7 +18,7 @@ from hub.access import can_see_network
 from hub.choices import Visibility
 from hub.items import gone_response, item_response
 from hub.services.items import MirroredItemError
-from hub.web.access import page, staff_required
+from hub.web.access import confirm_delete, page, staff_required
 from hub.web.catalog import ORDERINGS, catalog_methods
 from hub.web.family import method_family
 from hub.web.forms import (
@@ -123,11 +123,7 @@ def method_edit_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def method_delete_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Confirm, then delete a method card of this node."""
     method = _local_method_or_404(uuid)
-    if request.method == "POST":
-        method_delete(method=method)
-        messages.success(request, _("“%(title)s” was deleted.") % {"title": method.title})
-        return redirect("staff-home")
-    return page(request, "hub/staff/confirm_delete.html", {"item": method, "cancel_url": method_url(method)})
+    return confirm_delete(request, method, delete=lambda: method_delete(method=method), cancel_url=method_url(method))
 
 
 def _method_form(request: HttpRequest, method: MethodCard | None) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
+from datetime import date
 
 from icalendar import Calendar, Event as CalendarEvent, vGeo
 
@@ -19,14 +20,22 @@ STATUS = {
 
 
 def calendar_bytes(events: Iterable[Event], *, name: str) -> bytes:
-    """A calendar holding the given events, with a VTIMEZONE for every zone they use."""
+    """A calendar holding the given events, with a VTIMEZONE for every zone they use.
+
+    Each VTIMEZONE lists the zone's transitions over the years of the events only (from the first
+    start's year to the year after the last end), not every transition since 1970.
+    """
+    events = list(events)
     calendar = Calendar()
     calendar.add("prodid", "-//Stadtlabor Hub//Veranstaltungen//DE")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_vevent(event))
-    calendar.add_missing_timezones()
+    if events:
+        first_year = min(event.start for event in events).year
+        last_year = max(event.end for event in events).year
+        calendar.add_missing_timezones(first_date=date(first_year, 1, 1), last_date=date(last_year + 2, 1, 1))
     return calendar.to_ical()
 
 

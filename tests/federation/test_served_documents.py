@@ -131,6 +131,8 @@ def test_an_event_as_icalendar_parses_back_with_its_iri_as_uid_and_its_zone(clie
     assert vevent.decoded("DTSTART") == event.start and str(vevent.decoded("DTSTART").tzinfo) == "Europe/Berlin"
     assert vevent["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    years = {rule.decoded("DTSTART").year for rule in calendar.walk("VTIMEZONE")[0].subcomponents}
+    assert event.start.year in years and min(years) >= event.start.year - 1 and max(years) <= event.end.year + 2
     assert (str(vevent["STATUS"]), str(vevent["LOCATION"]), str(vevent["URL"])) == ("CONFIRMED", "Stadtbibliothek", event.iri)
     event_cancel(event=event)
     cancelled = Calendar.from_ical(client.get(f"/events/{event.uuid}", HTTP_ACCEPT="text/calendar").content)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth.models import User
 
 from hub.demo import demo_seed
@@ -17,6 +18,9 @@ from tests.web.conftest import PASSWORD, axe_violations
 from tests.web.content import network_content
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+
+# Assertions wait for the page as actions do (a loaded machine renders slowly), then fail.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def test_search_and_filter_the_catalog(page, site, shots_dir):
     page.wait_for_url(re.compile(r".*phase=erkunden.*"))
     heading = page.locator("#results-heading")
     assert re.match(r"\d+ Methoden gefunden", heading.inner_text())
-    assert page.get_by_role("link", name="Kiezspaziergang", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Kiezspaziergang", exact=True)).to_be_visible()
     assert not page.get_by_role("link", name="Persona-Werkstatt").count()
     # the other filters update in place (progressive enhancement), and the count is announced
     page.get_by_label("Stadt").select_option("Berlin")
@@ -58,12 +62,12 @@ def test_open_a_method_and_an_event(page, site, shots_dir):
     page.goto("/methods/")
     page.get_by_role("link", name="Spaziergangsinterview").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Spaziergangsinterview"
-    assert page.get_by_role("heading", name="Verwandte Methoden im Netzwerk").is_visible()
-    assert page.get_by_role("link", name="Kiezspaziergang", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Verwandte Methoden im Netzwerk")).to_be_visible()
+    expect(page.get_by_role("link", name="Kiezspaziergang", exact=True)).to_be_visible()
     page.screenshot(path=str(shots_dir / "method-de.png"), full_page=True)
     page.goto("/events/")
     page.get_by_role("link", name="Repair-Café Rheydt").click()
-    assert page.get_by_text("Diese Veranstaltung findet nicht statt.").is_visible()
+    expect(page.get_by_text("Diese Veranstaltung findet nicht statt.")).to_be_visible()
     document = page.locator('script[type="application/ld+json"]').text_content()
     assert '"@type": "Event"' in document and "EventCancelled" in document
     page.screenshot(path=str(shots_dir / "event-cancelled-de.png"), full_page=True)
@@ -87,7 +91,8 @@ def test_log_in_see_a_validation_error_and_create_a_method(page, site, shots_dir
     page.get_by_role("link", name="Neue Methode").click()
     page.get_by_role("button", name="Speichern").click()
     summary = page.locator(".error-summary")
-    assert summary.is_visible() and "Dieses Feld ist zwingend erforderlich." in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Dieses Feld ist zwingend erforderlich.")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     title = page.get_by_label("Titel", exact=False).first
     assert title.get_attribute("aria-invalid") == "true"
@@ -100,7 +105,7 @@ def test_log_in_see_a_validation_error_and_create_a_method(page, site, shots_dir
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_url(re.compile(r".*/methods/[0-9a-f-]{36}$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Stadtteil-Barcamp"
-    assert page.get_by_text("„Stadtteil-Barcamp“ wurde gespeichert.").is_visible()
+    expect(page.get_by_text("„Stadtteil-Barcamp“ wurde gespeichert.")).to_be_visible()
 
 
 def test_adapt_a_mirrored_method(page, site):
@@ -112,8 +117,8 @@ def test_adapt_a_mirrored_method(page, site):
     page.locator("#id_visibility").select_option("public")
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_url(re.compile(r".*/methods/[0-9a-f-]{36}$"))
-    assert page.get_by_role("heading", name="Basiert auf").is_visible()
-    assert page.get_by_role("link", name="Kiezspaziergang", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Basiert auf")).to_be_visible()
+    expect(page.get_by_role("link", name="Kiezspaziergang", exact=True)).to_be_visible()
 
 
 def test_keyboard_users_get_a_visible_skip_link_and_focus(page, site):

@@ -25,13 +25,30 @@ class DocumentError(ValueError):
 
 def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
     """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
-    if not isinstance(value, str) or len(value) > max_length or any(c.isspace() or c < " " or c == "\x7f" for c in value):
+    if not isinstance(value, str) or len(value) > max_length or _has_space_or_control(value):
         return False
     try:
         parts = urlsplit(value)
         return parts.scheme in {"http", "https"} and bool(parts.hostname)
     except ValueError:  # such as an unclosed IPv6 bracket
         return False
+
+
+def _has_space_or_control(value: str) -> bool:
+    """Whether a string holds whitespace, a C0 control character or DEL.
+
+    For ASCII (nearly every IRI) that is a space or a character ``isprintable`` refuses (the C0
+    controls, which include ASCII's other whitespace, and DEL): two scans in C instead of a Python
+    loop over the characters.
+    """
+    if value.isascii():
+        return " " in value or not value.isprintable()
+    return any(c.isspace() or c < " " or c == "\x7f" for c in value)
+
+
+def allowed_values(choices: Iterable[str]) -> frozenset[str]:
+    """A controlled list as the set ``Reader.choice`` and ``Reader.choices`` take: make it once, not per call."""
+    return choices if isinstance(choices, frozenset) else frozenset(choices)
 
 
 class Reader:
@@ -155,7 +172,7 @@ class Reader:
         value = self._take(key, required)
         if value is None:
             return default
-        allowed = set(choices)
+        allowed = allowed_values(choices)
         if not isinstance(value, str) or value not in allowed:
             raise self._fail(key, "one of " + ", ".join(sorted(allowed)))
         return value
@@ -178,7 +195,7 @@ class Reader:
     def choices(self, key: str, choices: Iterable[str]) -> list[str]:
         """A list of distinct values from a controlled list."""
         values = self._list(key, MAX_ITEMS)
-        allowed = set(choices)
+        allowed = allowed_values(choices)
         if not all(isinstance(v, str) and v in allowed for v in values) or len(set(values)) != len(values):
             raise self._fail(key, "a list of distinct values from: " + ", ".join(sorted(allowed)))
         return values

@@ -27,7 +27,7 @@ from federation.multikey import MultikeyError, decode_public_key
 from federation.proofs import ProofError, verify
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub.models import ChangeLogEntry, Lab, Node
-from hub.services.changelog import Change, changelog_lock, changelog_record_many
+from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
 from methods.models import MethodCard, MethodStep
 
 ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard}
@@ -281,7 +281,7 @@ def _store(pins: list[Received], fresh: list[Received]) -> None:
     for type_name, model in ITEM_MODELS.items():
         _items_store(model, [item for item in fresh if item.decoded.type == type_name], origin_ids)
     _tombstones_store([item for item in fresh if item.is_tombstone])
-    changelog_record_many([_change(item, origin_ids) for item in fresh])
+    changelog_record_bulk([_change(item, origin_ids) for item in fresh])
 
 
 def _nodes_store(descriptors: list[Received]) -> dict[str, Node]:

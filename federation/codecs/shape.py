@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,13 +27,24 @@ class DocumentError(ValueError):
 
 def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
     """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
-    if not isinstance(value, str) or len(value) > max_length or _has_space_or_control(value):
+    if not isinstance(value, str) or len(value) > max_length:
+        return False
+    return _is_http_iri_remembered(value) if type(value) is str else _is_http_iri_text(value)
+
+
+def _is_http_iri_text(value: str) -> bool:
+    """``is_http_iri`` of a string within the length limit."""
+    if _has_space_or_control(value):
         return False
     try:
         parts = urlsplit(value)
         return parts.scheme in {"http", "https"} and bool(parts.hostname)
     except ValueError:  # such as an unclosed IPv6 bracket
         return False
+
+
+# The same, remembered for the last few thousand strings: a page names its origin and labs in every document.
+_is_http_iri_remembered = functools.lru_cache(maxsize=4096)(_is_http_iri_text)
 
 
 def _has_space_or_control(value: str) -> bool:
@@ -64,11 +76,10 @@ class Reader:
 
     def _take(self, key: str, required: bool) -> Any:
         self.seen.add(key)
-        if key not in self.value or self.value[key] is None:
-            if required:
-                raise DocumentError(f"{self.where} lacks the required property '{key}'")
-            return None
-        return self.value[key]
+        value = self.value.get(key)  # absent or null
+        if value is None and required:
+            raise DocumentError(f"{self.where} lacks the required property '{key}'")
+        return value
 
     def _fail(self, key: str, expected: str) -> DocumentError:
         return DocumentError(f"{self.where}.{key} must be {expected}")

@@ -96,3 +96,23 @@ def test_mirrored_rows_hold_what_bulk_create_would_have_written(peer, origin):
     card = MethodCard.objects.get(iri=documents[2]["id"])
     assert card.materials == ["Papier", "Stifte ✏️"] and card.roles == []
     assert list(MethodStep.objects.filter(method=card).values_list("position", "title")) == [(1, "Losgehen")]
+
+
+@pytest.mark.django_db
+def test_a_newer_version_replaces_the_row_its_steps_and_its_search_entry(peer, origin):
+    from hub.search import search_items
+
+    uid = str(uuid.uuid4())
+    first = origin.method("Stadtspaziergang", uuid_=uid, version=1)
+    assert feed_apply_page(peer=peer, documents=[origin.descriptor(), first], cursor="1").applied == 2
+    second = origin.method("Kiezerkundung", uuid_=uid, version=2)
+    second.pop("proof")
+    second["step"] = [{"type": "HowToStep", "position": 1, "name": "Treffen"}, {"type": "HowToStep", "position": 2, "name": "Fragen"}]
+    second = origin.sign(second)
+    assert feed_apply_page(peer=peer, documents=[second], cursor="2").applied == 1
+    card = MethodCard.objects.get(iri=first["id"])
+    assert (card.title, card.version, str(card.uuid)) == ("Kiezerkundung", 2, uid)
+    assert list(MethodStep.objects.filter(method=card).values_list("position", "title")) == [(1, "Treffen"), (2, "Fragen")]
+    assert MethodCard.objects.filter(iri=first["id"]).count() == 1 and not MethodStep.objects.filter(title="Losgehen").exists()
+    assert list(search_items(MethodCard.objects.all(), "Kiezerkundung")) == [card]
+    assert not search_items(MethodCard.objects.all(), "Stadtspaziergang").exists()

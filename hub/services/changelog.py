@@ -63,8 +63,8 @@ def changelog_record_bulk(changes: list[Change]) -> int:
     latest = _latest(changes, "changelog_record_bulk")
     if not latest:
         return 0
-    first = _positions_take(len(latest))
     connection = transaction.get_connection()
+    first = _positions_reserve(connection, len(latest))
     meta = ChangeLogEntry._meta
     recorded_at = meta.get_field("recorded_at").get_db_prep_save(timezone.now(), connection)
     columns = [meta.get_field(name).column for name in ("iri", *_UPSERTED)]
@@ -105,6 +105,21 @@ def _positions_take(count: int) -> int:
     sequence.last_position += count
     sequence.save(update_fields=["last_position"])
     return first
+
+
+def _positions_reserve(connection, count: int) -> int:
+    """``_positions_take`` as two plain statements: the UPDATE locks the row until commit as
+    ``select_for_update`` does (SQLite's writers hold the database's lock from BEGIN IMMEDIATE)."""
+    meta = ChangeLogSequence._meta
+    quote = connection.ops.quote_name
+    table, column = quote(meta.db_table), quote(meta.get_field("last_position").column)
+    key = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = {column} + %s WHERE {key} = 1", [count])
+        if cursor.rowcount == 1:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = 1")
+            return cursor.fetchone()[0] - count + 1
+    return _positions_take(count)  # no sequence row yet: made as every other writer makes it
 
 
 def _entry(change: Change, position: int, now) -> ChangeLogEntry:

@@ -62,3 +62,19 @@ def test_bulk_recording_stamps_the_time_and_refuses_to_run_outside_a_transaction
     with pytest.raises(RuntimeError, match="changelog_record_bulk must run inside the transaction"):
         changelog_record_bulk(changes(node, version=9))
     assert ChangeLogEntry.objects.get(iri=node.iri + "methods/a").version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_recording_takes_positions_after_the_last_and_makes_the_sequence_if_missing(node):
+    ChangeLogEntry.objects.all().delete()
+    ChangeLogSequence.objects.all().delete()
+    with transaction.atomic():
+        changelog_record_bulk(changes(node, version=1))
+    assert ChangeLogSequence.objects.get(pk=1).last_position == 3
+    with transaction.atomic():
+        changelog_record_many(changes(node, version=4, first="e")[:2])
+        changelog_record_bulk(changes(node, version=4, first="f")[:1])
+    positions = dict(ChangeLogEntry.objects.values_list("iri", "position"))
+    base = node.iri + "methods/"
+    assert [positions[base + name] for name in "abcef"] == [1, 5, 3, 4, 6]  # b moved to the end again
+    assert ChangeLogSequence.objects.get(pk=1).last_position == 6

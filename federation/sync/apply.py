@@ -279,7 +279,7 @@ def _store(pins: list[Received], fresh: list[Received]) -> None:
     """Write nodes, items and tombstones, then record every change in the change log in page order."""
     nodes = _nodes_store(pins + [item for item in fresh if item.decoded.type == "Node"])
     origin_ids = {iri: node.pk for iri, node in nodes.items()}
-    origin_ids |= dict(Node.objects.filter(iri__in={i.decoded.origin_iri for i in fresh}).values_list("iri", "pk"))
+    origin_ids |= dict(_select_in(Node, ("iri", "id"), "iri", {item.decoded.origin_iri for item in fresh}))
     for type_name, model in ITEM_MODELS.items():
         _items_store(model, [item for item in fresh if item.decoded.type == type_name], origin_ids)
     _tombstones_store([item for item in fresh if item.is_tombstone])
@@ -287,6 +287,8 @@ def _store(pins: list[Received], fresh: list[Received]) -> None:
 
 
 def _nodes_store(descriptors: list[Received]) -> dict[str, Node]:
+    if not descriptors:
+        return {}
     existing = {node.iri: node for node in Node.objects.filter(iri__in=[d.iri for d in descriptors])}
     for descriptor in descriptors:
         fields = descriptor.decoded.fields

@@ -184,7 +184,7 @@ class Reader:
         value = self._take(key, required)
         if value is None:
             return default
-        allowed = allowed_values(choices)
+        allowed = choices if type(choices) is frozenset else frozenset(choices)
         if not isinstance(value, str) or value not in allowed:
             raise self._fail(key, "one of " + ", ".join(sorted(allowed)))
         return value
@@ -230,6 +230,8 @@ class Reader:
 
     def finish(self) -> None:
         """Refuse any property the vocabulary does not define here."""
+        if self.seen.issuperset(self.value):
+            return
         unknown = sorted(set(self.value) - self.seen)
         if unknown:
             raise DocumentError(f"{self.where} has properties the vocabulary does not define here: {', '.join(unknown)}")
@@ -265,6 +267,11 @@ def _unsaved(model: type, fields: dict[str, Any]) -> Any:
     instance = model.__new__(model)
     state = instance.__dict__
     state.update(defaults)
-    state.update({name: value for name, value in fields.items() if name != "lab_id"})
+    state.update(fields)
+    if "lab_id" in fields:  # not given to the model: its default stays
+        if "lab_id" in defaults:
+            state["lab_id"] = defaults["lab_id"]
+        else:
+            del state["lab_id"]
     state["_state"] = ModelState()
     return instance

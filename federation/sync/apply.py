@@ -363,14 +363,13 @@ def _rows_insert(model: type, rows: list[dict[str, Any]]) -> None:
         return
     connection = connections[router.db_for_write(model)]
     sql, fields, renamed = _insert_plan(model, connection)
-    names = [field.attname for field in fields]
-    converters = [_converter(field, connection) for field in fields]
+    columns = [(field.attname, field.get_default, _converter(field, connection)) for field in fields]
     params = []
     for row in rows:
         given = row if renamed.keys().isdisjoint(row) else {renamed.get(name, name): value for name, value in row.items()}
-        values = [given[name] if name in given else field.get_default() for name, field in zip(names, fields)]
         params.append([
-            value if type(value) in _PLAIN else convert(value) for value, convert in zip(values, converters)
+            value if type(value := given[name] if name in given else default()) in _PLAIN else convert(value)
+            for name, default, convert in columns
         ])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -398,14 +397,28 @@ def _converter(field: Any, connection: Any) -> Callable[[Any], Any]:
     """A function giving what ``field.get_db_prep_save(value, connection)`` gives, faster for common values."""
     if isinstance(field, models.DateTimeField):
         adapt_datetime = connection.ops.adapt_datetimefield_value
+        # SQLite's adapter writes an aware datetime as the text of it made naive in the connection's zone.
+        naive_in = connection.timezone if connection.vendor == "sqlite" and settings.USE_TZ else None
 
         def datetime_value(value: Any) -> Any:
             # get_db_prep_save of an aware datetime is the backend's adapter of that datetime.
             if type(value) is datetime and value.utcoffset() is not None:
+                if naive_in is not None:
+                    return str(value.astimezone(naive_in).replace(tzinfo=None))
                 return adapt_datetime(value)
             return field.get_db_prep_save(value, connection)
 
         return datetime_value
+    if isinstance(field, models.UUIDField):
+        native = connection.features.has_native_uuid_field
+
+        def uuid_value(value: Any) -> Any:
+            # get_db_prep_save of a UUID: itself where the database has a uuid type, else its hex digits.
+            if type(value) is uuid.UUID:
+                return value if native else value.hex
+            return field.get_db_prep_save(value, connection)
+
+        return uuid_value
     if isinstance(field, models.JSONField):
         adapt_json, encoder = connection.ops.adapt_json_value, field.encoder
         empty = field.get_db_prep_save([], connection)

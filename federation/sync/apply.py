@@ -353,11 +353,11 @@ def _rows_insert(model: type, rows: list[dict[str, Any]]) -> None:
     ``bulk_create`` builds a model instance per row and runs each field through the compiler, which
     cost the mirror more than the SQL itself. Here the codecs' values go to the database as they are
     when they are plain text, numbers or booleans, and through the field's own ``get_db_prep_save``
-    otherwise (lists as JSON, datetimes, uuids, decimals), on SQLite and PostgreSQL alike, with two
-    shortcuts that give the same values: aware datetimes go straight to the backend's adapter (what
-    ``get_db_prep_save`` ends in for them) and JSON lists to its JSON adapter, an empty list adapted
-    once a call. Fields a row does not name get their model defaults, as with ``bulk_create``. No
-    signals are sent, as with ``bulk_create``.
+    otherwise (lists as JSON, datetimes, uuids, decimals), on SQLite and PostgreSQL alike, with
+    shortcuts for aware datetimes, uuids and lists that give the same values (``_converter``; compared
+    with ``get_db_prep_save`` by tests/federation/test_apply_converters.py). Fields a row does not
+    name get their model defaults, as with ``bulk_create``. No signals are sent, as with
+    ``bulk_create``.
     """
     if not rows:
         return

@@ -9,7 +9,7 @@ from typing import Any
 
 from hub.choices import PUBLISHED
 from hub.models import FederatedItem
-from federation.codecs.shape import DocumentError, Reader
+from federation.codecs.shape import DocumentError, Reader, allowed_values
 
 VOCABULARY = "https://w3id.org/stadtlabor/v1"
 DATA_INTEGRITY = "https://w3id.org/security/data-integrity/v2"
@@ -56,6 +56,7 @@ def raise_if_context_wrong(document: dict[str, Any], expected: list[str]) -> Non
 
 
 PATHS = {"Lab": "labs/", "Event": "events/", "MethodCard": "methods/"}
+VISIBILITIES = allowed_values(PUBLISHED)
 
 
 def read_header(reader: Reader, type_name: str) -> Decoded:
@@ -76,7 +77,7 @@ def read_header(reader: Reader, type_name: str) -> Decoded:
         version=reader.integer("version", required=True, minimum=1),
     )
     decoded.fields = {
-        "visibility": reader.choice("visibility", PUBLISHED, required=True),
+        "visibility": reader.choice("visibility", VISIBILITIES, required=True),
         "date_created": reader.datetime("dateCreated") or reader.datetime("dateModified", required=True),
         "date_modified": reader.datetime("dateModified", required=True),
     }

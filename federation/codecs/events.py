@@ -8,7 +8,7 @@ from typing import Any
 from events.models import Event, iana_zones
 from federation.codecs.common import Decoded, item_header, read_header, uuid_of
 from federation.codecs.labs import geo_document, read_geo
-from federation.codecs.shape import MAX_URL, DocumentError, Reader, compact, raise_if_inconsistent
+from federation.codecs.shape import MAX_URL, DocumentError, Reader, allowed_values, compact, raise_if_inconsistent
 from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
 
 STATUS = {
@@ -24,6 +24,13 @@ ATTENDANCE = {
 }
 STATUS_BY_TERM = {term: value for value, term in STATUS.items()}
 ATTENDANCE_BY_TERM = {term: value for value, term in ATTENDANCE.items()}
+# The controlled lists as sets, made once (``Choices.values`` builds a new list on every access).
+STATUS_TERMS = allowed_values(STATUS_BY_TERM)
+ATTENDANCE_TERMS = allowed_values(ATTENDANCE_BY_TERM)
+TARGET_GROUPS = allowed_values(TargetGroup.values)
+ACCESSIBILITY_FEATURES = allowed_values(AccessibilityFeature.values)
+REGISTRATIONS = allowed_values(Registration.values)
+LOCATION_TYPES = allowed_values(["Place", "VirtualLocation"])
 
 
 def event_to_document(event: Event) -> dict[str, Any]:
@@ -88,16 +95,16 @@ def event_from_document(reader: Reader) -> Decoded:
         "start": start,
         "end": end,
         "timezone": timezone,
-        "attendance_mode": ATTENDANCE_BY_TERM[reader.choice("eventAttendanceMode", ATTENDANCE_BY_TERM, required=True)],
-        "status": STATUS_BY_TERM[reader.choice("eventStatus", STATUS_BY_TERM, required=True)],
+        "attendance_mode": ATTENDANCE_BY_TERM[reader.choice("eventAttendanceMode", ATTENDANCE_TERMS, required=True)],
+        "status": STATUS_BY_TERM[reader.choice("eventStatus", STATUS_TERMS, required=True)],
         "lab_id": reader.iri("organizer", required=True),
-        "target_groups": reader.choices("targetGroup", TargetGroup.values),
+        "target_groups": reader.choices("targetGroup", TARGET_GROUPS),
         "languages": reader.languages("inLanguage", max_items=20),
         "is_free": reader.boolean("isAccessibleForFree", default=True),
-        "accessibility_features": reader.choices("accessibilityFeature", AccessibilityFeature.values),
+        "accessibility_features": reader.choices("accessibilityFeature", ACCESSIBILITY_FEATURES),
         "accessibility_notes": reader.text("accessibilityNote"),
         "capacity": reader.integer("maximumAttendeeCapacity", minimum=1, maximum=100000),
-        "registration": reader.choice("registration", Registration.values, default=Registration.NONE),
+        "registration": reader.choice("registration", REGISTRATIONS, default=Registration.NONE),
         "registration_url": reader.iri("registrationUrl", max_length=MAX_URL),
         "keywords": reader.texts("keywords", max_items=50, max_length=80),
         "method_iris": reader.iris("usesMethod"),
@@ -112,7 +119,7 @@ def _read_locations(reader: Reader) -> dict[str, Any]:
     fields: dict[str, Any] = {"place_name": "", "place_address": "", "online_url": "", "latitude": None, "longitude": None}
     kinds = []
     for location in reader.objects("location", max_items=2):
-        kind = location.choice("type", ["Place", "VirtualLocation"], required=True)
+        kind = location.choice("type", LOCATION_TYPES, required=True)
         if kind in kinds:
             raise DocumentError(f"{reader.where}.location holds at most one Place and one VirtualLocation")
         kinds.append(kind)

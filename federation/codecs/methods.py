@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from federation.codecs.common import Decoded, item_header, last_segment, read_header, uuid_of
-from federation.codecs.shape import MAX_URL, DocumentError, Reader, compact, raise_if_inconsistent
+from federation.codecs.shape import MAX_URL, DocumentError, Reader, allowed_values, compact, raise_if_inconsistent
 from hub.choices import Difficulty, License, Phase, TargetGroup
 from methods.models import MINUTES_IN_A_WEEK, MethodCard
 
 MAX_STEPS = 50
+# The controlled lists as sets, made once (``Choices.values`` builds a new list on every access).
+PHASES = allowed_values(Phase.values)
+DIFFICULTIES = allowed_values(Difficulty.values)
+TARGET_GROUPS = allowed_values(TargetGroup.values)
+LICENSES = allowed_values(License.values)
+STEP_TYPES = allowed_values(["HowToStep"])
 
 
 def method_to_document(method: MethodCard, steps: list | None = None) -> dict[str, Any]:
@@ -60,19 +66,19 @@ def method_from_document(reader: Reader) -> Decoded:
         "summary": reader.text("description", required=True),
         "added_value": reader.text("addedValue"),
         "body": reader.text("text"),
-        "phase": reader.choice("phase", Phase.values, required=True),
+        "phase": reader.choice("phase", PHASES, required=True),
         "duration_min": reader.integer("minDuration", maximum=MINUTES_IN_A_WEEK),
         "duration_max": reader.integer("maxDuration", maximum=MINUTES_IN_A_WEEK),
-        "difficulty": reader.choice("difficulty", Difficulty.values),
+        "difficulty": reader.choice("difficulty", DIFFICULTIES),
         "group_size_min": reader.integer("minGroupSize", minimum=1, maximum=10000),
         "group_size_max": reader.integer("maxGroupSize", minimum=1, maximum=10000),
         "materials": reader.texts("materials", max_items=50),
         "roles": reader.texts("roles", max_items=50),
         "tips": reader.text("tips"),
         "background": reader.text("background"),
-        "target_groups": reader.choices("targetGroup", TargetGroup.values),
+        "target_groups": reader.choices("targetGroup", TARGET_GROUPS),
         "accessibility_notes": reader.text("accessibilityNote"),
-        "license": reader.choice("license", License.values, required=True),
+        "license": reader.choice("license", LICENSES, required=True),
         "lab_id": reader.iri("creator", required=True),
         "based_on": reader.iri("isBasedOn"),
         "translations": reader.iris("workTranslation"),
@@ -86,7 +92,7 @@ def method_from_document(reader: Reader) -> Decoded:
 
 
 def _read_step(step: Reader, number: int) -> dict[str, str]:
-    step.choice("type", ["HowToStep"], required=True)
+    step.choice("type", STEP_TYPES, required=True)
     if step.integer("position", required=True, minimum=1, maximum=MAX_STEPS) != number:
         raise DocumentError(f"{step.where}.position must be {number}: steps are listed in order")
     result = {"title": step.text("name", required=True, max_length=200), "text": step.text("text")}

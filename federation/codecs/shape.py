@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.db.models.base import ModelState
 from django.core.validators import validate_email
 
 from hub.validators import LANGUAGE_TAG
@@ -25,13 +27,41 @@ class DocumentError(ValueError):
 
 def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
     """Whether a value is an absolute http(s) IRI of sensible length without spaces."""
-    if not isinstance(value, str) or len(value) > max_length or any(c.isspace() or c < " " or c == "\x7f" for c in value):
+    if not isinstance(value, str) or len(value) > max_length:
+        return False
+    return _is_http_iri_remembered(value) if type(value) is str else _is_http_iri_text(value)
+
+
+def _is_http_iri_text(value: str) -> bool:
+    """``is_http_iri`` of a string within the length limit."""
+    if _has_space_or_control(value):
         return False
     try:
         parts = urlsplit(value)
         return parts.scheme in {"http", "https"} and bool(parts.hostname)
     except ValueError:  # such as an unclosed IPv6 bracket
         return False
+
+
+# The same, remembered for the last few thousand strings: a page names its origin and labs in every document.
+_is_http_iri_remembered = functools.lru_cache(maxsize=4096)(_is_http_iri_text)
+
+
+def _has_space_or_control(value: str) -> bool:
+    """Whether a string holds whitespace, a C0 control character or DEL.
+
+    For ASCII (nearly every IRI) that is a space or a character ``isprintable`` refuses (the C0
+    controls, which include ASCII's other whitespace, and DEL): two scans in C instead of a Python
+    loop over the characters.
+    """
+    if value.isascii():
+        return " " in value or not value.isprintable()
+    return any(c.isspace() or c < " " or c == "\x7f" for c in value)
+
+
+def allowed_values(choices: Iterable[str]) -> frozenset[str]:
+    """A controlled list as the set ``Reader.choice`` and ``Reader.choices`` take: make it once, not per call."""
+    return choices if isinstance(choices, frozenset) else frozenset(choices)
 
 
 class Reader:
@@ -46,11 +76,10 @@ class Reader:
 
     def _take(self, key: str, required: bool) -> Any:
         self.seen.add(key)
-        if key not in self.value or self.value[key] is None:
-            if required:
-                raise DocumentError(f"{self.where} lacks the required property '{key}'")
-            return None
-        return self.value[key]
+        value = self.value.get(key)  # absent or null
+        if value is None and required:
+            raise DocumentError(f"{self.where} lacks the required property '{key}'")
+        return value
 
     def _fail(self, key: str, expected: str) -> DocumentError:
         return DocumentError(f"{self.where}.{key} must be {expected}")
@@ -155,7 +184,7 @@ class Reader:
         value = self._take(key, required)
         if value is None:
             return default
-        allowed = set(choices)
+        allowed = choices if type(choices) is frozenset else frozenset(choices)
         if not isinstance(value, str) or value not in allowed:
             raise self._fail(key, "one of " + ", ".join(sorted(allowed)))
         return value
@@ -178,7 +207,7 @@ class Reader:
     def choices(self, key: str, choices: Iterable[str]) -> list[str]:
         """A list of distinct values from a controlled list."""
         values = self._list(key, MAX_ITEMS)
-        allowed = set(choices)
+        allowed = allowed_values(choices)
         if not all(isinstance(v, str) and v in allowed for v in values) or len(set(values)) != len(values):
             raise self._fail(key, "a list of distinct values from: " + ", ".join(sorted(allowed)))
         return values
@@ -201,6 +230,8 @@ class Reader:
 
     def finish(self) -> None:
         """Refuse any property the vocabulary does not define here."""
+        if self.seen.issuperset(self.value):
+            return
         unknown = sorted(set(self.value) - self.seen)
         if unknown:
             raise DocumentError(f"{self.where} has properties the vocabulary does not define here: {', '.join(unknown)}")
@@ -214,7 +245,33 @@ def compact(document: dict[str, Any]) -> dict[str, Any]:
 def raise_if_inconsistent(model: type, fields: dict[str, Any]) -> None:
     """Apply the model's own cross-field rules (time order, ranges, place or link) to received fields."""
     try:
-        model(**{name: value for name, value in fields.items() if name != "lab_id"}).clean()
+        _unsaved(model, fields).clean()
     except ValidationError as error:
         reasons = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
         raise DocumentError(f"the document is inconsistent: {reasons}") from None
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _unsaved(model: type, fields: dict[str, Any]) -> Any:
+    """An unsaved instance of the model holding these fields, for its ``clean`` to check.
+
+    What ``model(**fields)`` would give ``clean`` (the received fields, the fields' defaults for the
+    others, no lab: ``lab_id`` stays unset), without ``Model.__init__``, whose per-field work cost
+    more than all the other checks of a document. The defaults are taken once per model.
+    """
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        defaults = _DEFAULTS[model] = {field.attname: field.get_default() for field in model._meta.concrete_fields}
+    instance = model.__new__(model)
+    state = instance.__dict__
+    state.update(defaults)
+    state.update(fields)
+    if "lab_id" in fields:  # not given to the model: its default stays
+        if "lab_id" in defaults:
+            state["lab_id"] = defaults["lab_id"]
+        else:
+            del state["lab_id"]
+    state["_state"] = ModelState()
+    return instance

@@ -10,6 +10,7 @@ from federation.codecs import DocumentError
 
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_DEPTH = 12
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def raise_if_too_large(document: Any) -> bytes:
@@ -22,10 +23,19 @@ def raise_if_too_large(document: Any) -> bytes:
 
 def raise_if_too_deep(document: Any) -> None:
     """Refuse a document nested deeper than any valid one is."""
-    stack = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
+    if not isinstance(document, (dict, list)):
+        return
+    level, depth = [document], 1
+    while True:  # one nesting level at a time, looking only at the objects and lists of each
+        nested = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if type(child) not in _SCALARS and isinstance(child, (dict, list))
+        ]
+        if not nested:
+            return
+        depth += 1
         if depth > MAX_DEPTH:
             raise DocumentError(f"the document is nested deeper than {MAX_DEPTH} levels")
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        level = nested

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from hub.models import ChangeLogEntry, ChangeLogSequence
@@ -37,9 +38,7 @@ def changelog_record(change: Change) -> ChangeLogEntry:
 
 def changelog_record_many(changes: list[Change]) -> list[ChangeLogEntry]:
     """Record changes at consecutive positions in the given order, one entry per IRI."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("changelog_record_many must run inside the transaction that writes the items.")
-    latest = list({change.iri: change for change in changes}.values())
+    latest = _latest(changes, "changelog_record_many")
     if not latest:
         return []
     first = _positions_take(len(latest))
@@ -49,9 +48,49 @@ def changelog_record_many(changes: list[Change]) -> list[ChangeLogEntry]:
         entries,
         update_conflicts=True,
         unique_fields=["iri"],
-        update_fields=["item_type", "origin", "version", "visibility", "deleted", "document", "position", "recorded_at"],
+        update_fields=list(_UPSERTED),
     )
     return entries
+
+
+def changelog_record_bulk(changes: list[Change]) -> int:
+    """Record changes as ``changelog_record_many`` does, for bulk writers that need no entries back.
+
+    The same positions, rows and lock, written with one prepared ``INSERT … ON CONFLICT (iri) DO
+    UPDATE`` run for all entries: no model instance per change and no per-field compilation (which
+    cost the mirror more than the statement). Returns the number of entries written.
+    """
+    latest = _latest(changes, "changelog_record_bulk")
+    if not latest:
+        return 0
+    connection = transaction.get_connection()
+    first = _positions_reserve(connection, len(latest))
+    meta = ChangeLogEntry._meta
+    recorded_at = meta.get_field("recorded_at").get_db_prep_save(timezone.now(), connection)
+    columns = [meta.get_field(name).column for name in ("iri", *_UPSERTED)]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        + connection.ops.on_conflict_suffix_sql(None, OnConflict.UPDATE, columns[1:], columns[:1])
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [
+            (change.iri, change.item_type, change.origin_id, change.version, change.visibility, change.deleted,
+             change.document, first + offset, recorded_at)
+            for offset, change in enumerate(latest)
+        ])
+    return len(latest)
+
+
+# What an entry's upsert writes besides its iri, in the order of the values above.
+_UPSERTED = ("item_type", "origin", "version", "visibility", "deleted", "document", "position", "recorded_at")
+
+
+def _latest(changes: list[Change], caller: str) -> list[Change]:
+    """The last change of each IRI, in the order of their first appearance; refused outside a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{caller} must run inside the transaction that writes the items.")
+    return list({change.iri: change for change in changes}.values())
 
 
 def changelog_lock() -> None:
@@ -66,6 +105,21 @@ def _positions_take(count: int) -> int:
     sequence.last_position += count
     sequence.save(update_fields=["last_position"])
     return first
+
+
+def _positions_reserve(connection, count: int) -> int:
+    """``_positions_take`` as two plain statements: the UPDATE locks the row until commit as
+    ``select_for_update`` does (SQLite's writers hold the database's lock from BEGIN IMMEDIATE)."""
+    meta = ChangeLogSequence._meta
+    quote = connection.ops.quote_name
+    table, column = quote(meta.db_table), quote(meta.get_field("last_position").column)
+    key = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = {column} + %s WHERE {key} = 1", [count])
+        if cursor.rowcount == 1:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = 1")
+            return cursor.fetchone()[0] - count + 1
+    return _positions_take(count)  # no sequence row yet: made as every other writer makes it
 
 
 def _entry(change: Change, position: int, now) -> ChangeLogEntry:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.http import federation_token, feed_walk
+from federation.paging import PULL_PAGE_SIZE as SYNC_PAGE_SIZE
 from bench.load import load
 from bench.node import BenchNode, Template
 from bench.report import Row, median, say, spread
@@ -129,7 +130,8 @@ def _feed_serving(network: Network, sizes: Sizes) -> Row:
     client_id, secret = network.b.peer_credentials()
     token = federation_token(network.a.base_url, client_id, secret)
     walks = [feed_walk(network.a.base_url, token) for _ in range(sizes.runs)]
-    network.pages_file.write_bytes(b"\n".join(walks[-1].pages))
+    # The floor reads the pages a sync reads: the size the pulling node asks for.
+    network.pages_file.write_bytes(b"\n".join(feed_walk(network.a.base_url, token, limit=SYNC_PAGE_SIZE).pages))
     rates = [walk.items / walk.total_seconds for walk in walks]
     last = walks[-1].items - 200  # full pages only (positions have a few gaps where items changed)
     paths = [f"/api/federation/feed?after={after}&limit=100" for after in range(0, last, max(1, last // 97))]

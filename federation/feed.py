@@ -8,8 +8,6 @@ import orjson
 
 from hub.models import ChangeLogEntry
 
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 500
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 
 

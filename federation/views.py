@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from api.errors import problem_response
 from federation import http
 from federation.codecs.shape import is_http_iri
-from federation.feed import DEFAULT_LIMIT, MAX_LIMIT, descriptor_document, feed_page, feed_page_json
+from federation.feed import descriptor_document, feed_page, feed_page_json
+from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.models import Peer
 from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
 from federation.tasks import sync_peer_task

@@ -7,8 +7,7 @@ from typing import Any
 import orjson
 
 from federation.codecs import DocumentError
-
-MAX_DOCUMENT_BYTES = 256 * 1024
+from federation.paging import MAX_DOCUMENT_BYTES
 MAX_DEPTH = 12
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from federation import http
 from federation.models import Peer, SyncRun
+from federation.paging import MAX_PULL_PAGE_BYTES, PULL_PAGE_SIZE
 from federation.sync.apply import feed_apply_page
 
-PAGE_SIZE = 100
+PAGE_SIZE = PULL_PAGE_SIZE
 LEASE = timedelta(minutes=2)  # renewed after every page, which takes seconds
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_BACKOFF_SECONDS = 30
@@ -127,11 +128,13 @@ def _descriptor(peer: Peer, origin: str) -> Any:
 def _get(peer: Peer, url: str) -> Any:
     """GET with the peer's token, fetching a new one once if the peer says it expired."""
     try:
-        return http.get_json(url, token=token_for(peer), allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
+        return http.get_json(url, token=token_for(peer), allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
+                             max_bytes=MAX_PULL_PAGE_BYTES)
     except http.PeerRequestError as error:
         if getattr(error, "status", None) != 401:
             raise
-        return http.get_json(url, token=token_for(peer, renew=True), allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
+        return http.get_json(url, token=token_for(peer, renew=True), allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
+                             max_bytes=MAX_PULL_PAGE_BYTES)
 
 
 def token_for(peer: Peer, *, renew: bool = False) -> str:

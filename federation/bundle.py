@@ -30,7 +30,7 @@ from federation.feed import AS_CONTEXT
 from federation.multikey import MultikeyError, decode_public_key
 from federation.nudges import peers_nudge_soon
 from federation.proofs import ProofError, verify
-from federation.sync.apply import ITEM_MODELS, Received, _change, _items_store
+from federation.sync.apply import ITEM_MODELS, Received, items_store, received_change
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub import identity
 from hub.choices import Visibility
@@ -315,9 +315,9 @@ def _items_and_changes_store(bundle: _Bundle, node: Node, *, record_descriptor: 
     """Write the rows and the change log; positions end after the exported last one, so peers' cursors stay valid."""
     origin_ids = {node.iri: node.pk}
     for type_name, model in ITEM_MODELS.items():
-        _items_store(model, [item for item in bundle.items if item.decoded.type == type_name], origin_ids)
+        items_store(model, [item for item in bundle.items if item.decoded.type == type_name], origin_ids)
     _positions_reserve(bundle.last_position, len(bundle.items) + 1)
-    changes = [_change(item, origin_ids) for item in bundle.items]
+    changes = [received_change(item, origin_ids) for item in bundle.items]
     if record_descriptor:
         changes.append(
             Change(iri=node.iri, item_type="Node", origin_id=node.pk, version=node.version,

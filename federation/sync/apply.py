@@ -281,9 +281,9 @@ def _store(pins: list[Received], fresh: list[Received]) -> None:
     origin_ids = {iri: node.pk for iri, node in nodes.items()}
     origin_ids |= dict(_select_in(Node, ("iri", "id"), "iri", {item.decoded.origin_iri for item in fresh}))
     for type_name, model in ITEM_MODELS.items():
-        _items_store(model, [item for item in fresh if item.decoded.type == type_name], origin_ids)
+        items_store(model, [item for item in fresh if item.decoded.type == type_name], origin_ids)
     _tombstones_store([item for item in fresh if item.is_tombstone])
-    changelog_record_bulk([_change(item, origin_ids) for item in fresh])
+    changelog_record_bulk([received_change(item, origin_ids) for item in fresh])
 
 
 def _nodes_store(descriptors: list[Received]) -> dict[str, Node]:
@@ -300,7 +300,7 @@ def _nodes_store(descriptors: list[Received]) -> dict[str, Node]:
     return existing
 
 
-def _items_store(model: type, items: list[Received], origin_ids: dict[str, int]) -> None:
+def items_store(model: type, items: list[Received], origin_ids: dict[str, int]) -> None:
     """Replace the mirrored rows of these IRIs with the received state."""
     if not items:
         return
@@ -440,7 +440,8 @@ def _tombstones_store(tombstones: list[Received]) -> None:
             model.objects.filter(iri__in=iris).delete()
 
 
-def _change(item: Received, origin_ids: dict[str, int]) -> Change:
+def received_change(item: Received, origin_ids: dict[str, int]) -> Change:
+    """The change-log record of a received item or tombstone (the mirror and the bundle import write them)."""
     decoded = item.decoded
     item_type = decoded.fields["former_type"] if item.is_tombstone else decoded.type
     return Change(

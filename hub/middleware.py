@@ -60,7 +60,7 @@ def refusal(request: HttpRequest) -> HttpResponse:
         return problem_response(400, detail, instance=request.path.replace("\x00", "%00"))
     if request.path_info.startswith(OAUTH_PREFIX):
         return JsonResponse({"error": "invalid_request", "error_description": detail}, status=400)
-    from hub.models import Node  # the models are ready by the time a request arrives
+    from hub.selectors import local_node_or_none  # the models are ready by the time a request arrives
 
-    context = {"node": Node.objects.filter(is_local=True).first(), "detail": detail}
+    context = {"node": local_node_or_none(), "detail": detail}
     return render(request, "hub/bad_request.html", context, status=400)

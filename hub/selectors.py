@@ -18,10 +18,15 @@ class NodeNotInitialised(Exception):
 
 def local_node() -> Node:
     """This node's own record."""
-    node = Node.objects.filter(is_local=True).first()
+    node = local_node_or_none()
     if node is None:
         raise NodeNotInitialised()
     return node
+
+
+def local_node_or_none() -> Node | None:
+    """This node's own record, or None before ``init_node`` (for the pages that must work even then)."""
+    return Node.objects.filter(is_local=True).first()
 
 
 def visible_visibilities(*, include_network: bool) -> list[str]:

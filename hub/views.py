@@ -20,8 +20,8 @@ from federation.models import Invitation, Peer, SyncRun
 from federation.peering import PeeringError, peer_invite, peer_join
 from hub.access import can_see_network
 from hub.items import gone_response, item_response
-from hub.models import ChangeLogEntry, Lab, Node
-from hub.selectors import lab_for_reader, labs_local, labs_visible
+from hub.models import ChangeLogEntry, Lab
+from hub.selectors import lab_for_reader, labs_local, labs_visible, local_node_or_none
 from hub.services.items import MirroredItemError
 from hub.web import network
 from hub.web.access import page, staff_required
@@ -205,7 +205,7 @@ def staff_sync_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The 404 page (also before the node has its identity)."""
-    return render(request, "hub/not_found.html", {"node": Node.objects.filter(is_local=True).first()}, status=404)
+    return render(request, "hub/not_found.html", {"node": local_node_or_none()}, status=404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -216,7 +216,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         }
     else:
         reason = ""
-    context = {"node": Node.objects.filter(is_local=True).first(), "reason": reason}
+    context = {"node": local_node_or_none(), "reason": reason}
     return render(request, "hub/forbidden.html", context, status=403)
 
 
@@ -227,7 +227,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(node=Node.objects.filter(is_local=True).first(), **kwargs)
+        return super().get_context_data(node=local_node_or_none(), **kwargs)
 
     def get_default_redirect_url(self) -> str:
         """Staff land on their start page, others on the home page."""

@@ -6,20 +6,9 @@ import zoneinfo
 from typing import Any
 
 from events.models import Event
-from hub.choices import AttendanceMode, EventStatus
+from federation.codecs.events import ATTENDANCE, STATUS  # the schema.org terms the documents use too
 
 SCHEMA = "https://schema.org/"
-STATUS = {
-    EventStatus.SCHEDULED: "EventScheduled",
-    EventStatus.CANCELLED: "EventCancelled",
-    EventStatus.POSTPONED: "EventPostponed",
-    EventStatus.RESCHEDULED: "EventRescheduled",
-}
-ATTENDANCE = {
-    AttendanceMode.IN_PERSON: "OfflineEventAttendanceMode",
-    AttendanceMode.ONLINE: "OnlineEventAttendanceMode",
-    AttendanceMode.HYBRID: "MixedEventAttendanceMode",
-}
 
 
 def event_schema_org(event: Event) -> dict[str, Any]:

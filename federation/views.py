@@ -24,7 +24,6 @@ from federation.models import Peer
 from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
 from federation.tasks import sync_peer_task
 from hub.access import bearer_token
-from hub.models import ChangeLogEntry
 from hub.negotiation import jsonld_response
 from hub.selectors import local_node
 
@@ -35,7 +34,7 @@ MAX_JOIN_BODY = 16 * 1024
 @require_GET
 def node_descriptor(request: HttpRequest) -> HttpResponse:
     """GET /.well-known/stadtlabor: the signed node descriptor, the controller document of the node's key."""
-    document = ChangeLogEntry.objects.filter(iri=local_node().iri).values_list("document", flat=True).first()
+    document = descriptor_document(local_node().iri)
     if not document:
         raise Http404("This node has not published its descriptor yet.")
     return jsonld_response(document)

@@ -12,7 +12,7 @@ NODE_NAME ?= Stadtlabor Musterstadt
 NODE_CITY ?= Musterstadt
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install run test clean superuser demo-network bench
+.PHONY: install run test lint clean superuser demo-network bench
 
 install: $(STAMP)
 
@@ -34,13 +34,17 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 demo-network: $(STAMP)
-	$(BIN)/python -m hub.demo_network
+	$(BIN)/python -m ops.demo_network
 
 superuser: $(STAMP)
 	$(BIN)/python manage.py createsuperuser
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  # ruff, then the import floors of docs/architecture.md (import-linter, contracts in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,4 +1,4 @@
-"""Settings for Django REST framework and drf-spectacular, imported by hub.settings.
+"""Settings for Django REST framework and drf-spectacular, imported by config.settings.
 
 This module is read while the settings load, so it names classes by their dotted paths only.
 """

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from api.conf import API_PREFIX, MAX_REQUEST_BYTES
-from api.errors import PROBLEM_CONTENT_TYPE, TITLES, problem_response
+from hub.problems import PROBLEM_CONTENT_TYPE, TITLES, problem_response
 
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 

@@ -16,9 +16,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from api.errors import PROBLEM_CONTENT_TYPE
 from api.permissions import WRITE_SCOPE
 from hub.access import READING_SCOPES
+from hub.problems import PROBLEM_CONTENT_TYPE
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -11,17 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caching import CachedListMixin
-from api.filters import EventFilterSet, LabFilterSet, MethodFilterSet
 from api.permissions import sees_network_items
 from api.schema import problems
-from api.selectors import (
-    events_listed,
-    events_writable,
-    labs_listed,
-    methods_listed,
-    methods_writable,
-    nodes_listed,
-)
 from api.serializers import (
     EventInputSerializer,
     EventOutputSerializer,
@@ -31,7 +22,13 @@ from api.serializers import (
     MethodOutputSerializer,
     NodeOutputSerializer,
 )
+from events.filters import EventFilterSet
+from events.selectors import events_listed, events_writable
 from events.services import event_cancel, event_create, event_delete, event_update
+from hub.filters import LabFilterSet
+from hub.selectors import labs_listed, nodes_listed
+from methods.filters import MethodFilterSet
+from methods.selectors import methods_listed, methods_writable
 from methods.services import method_adapt, method_create, method_delete, method_update
 
 WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy", "cancel"})

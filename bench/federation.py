@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.http import federation_token, feed_walk
-from federation.paging import PULL_PAGE_SIZE as SYNC_PAGE_SIZE
 from bench.load import load
 from bench.node import BenchNode, Template
 from bench.report import Row, median, say, spread
+from federation.paging import PULL_PAGE_SIZE as SYNC_PAGE_SIZE
 
 SERVER_CPU, SYNC_CPU = 0, 1
 

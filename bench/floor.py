@@ -22,9 +22,9 @@ def main(pages_file: str, origin_iri: str) -> None:
     from django.db import transaction
 
     from federation.codecs import key_id
-    from federation.multikey import decode_public_key
     from federation.proofs import verify
     from hub.models import ChangeLogEntry, Node
+    from hub.multikey import decode_public_key
 
     pages = Path(pages_file).read_bytes().splitlines()
     origin = Node.objects.get(iri=origin_iri)

@@ -139,8 +139,8 @@ class _Writer:
         import orjson
 
         from federation.codecs import from_document
-        from federation.multikey import decode_public_key
         from federation.proofs import verify
+        from hub.multikey import decode_public_key
 
         public = decode_public_key(self.node.public_key_multibase)
         for text in documents:
@@ -191,7 +191,13 @@ def _method(rng: random.Random, number: int, node, lab) -> tuple:
 def _event(rng: random.Random, number: int, node, lab):
     from bench.words import PLACES, STREETS
     from events.models import Event
-    from hub.choices import AccessibilityFeature, AttendanceMode, Registration, TargetGroup, Visibility
+    from hub.choices import (
+        AccessibilityFeature,
+        AttendanceMode,
+        Registration,
+        TargetGroup,
+        Visibility,
+    )
 
     language = "en" if rng.random() < 0.25 else "de"
     modified = EPOCH + timedelta(minutes=number)

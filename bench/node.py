@@ -75,7 +75,7 @@ class BenchNode:
     root: Path
     database: str | None = None  # a PostgreSQL database name; None for SQLite
     port: int = field(default_factory=free_port)
-    settings: str = "hub.settings"
+    settings: str = "config.settings"
     process: subprocess.Popen | None = None
 
     def __post_init__(self) -> None:

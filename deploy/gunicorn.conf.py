@@ -3,7 +3,7 @@
 Settings not made here can be given in the environment as GUNICORN_CMD_ARGS, e.g. "--workers 5".
 """
 
-from hub.logging import gunicorn_logconfig
+from config.logging import gunicorn_logconfig
 
 bind = "127.0.0.1:8000"
 workers = 3

@@ -8,7 +8,6 @@ from hub.admin_base import ItemAdmin, ItemAdminForm
 from hub.choices import AccessibilityFeature, TargetGroup
 from hub.forms import item_form_class
 
-
 EventForm = item_form_class(
     Event,
     ItemAdminForm,

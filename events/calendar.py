@@ -6,7 +6,8 @@ import zoneinfo
 from collections.abc import Iterable
 from datetime import date
 
-from icalendar import Calendar, Event as CalendarEvent, vGeo
+from icalendar import Calendar, vGeo
+from icalendar import Event as CalendarEvent
 
 from events.models import Event
 from hub.choices import EventStatus

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
 from hub.models import FederatedItem, Lab, coordinate_field
+from hub.search import SearchIndex
 from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_list
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -36,6 +37,15 @@ def iana_timezone(value: str) -> None:
 
 class Event(FederatedItem):
     """An event with its time, place or link, audience, accessibility and registration."""
+
+    # Must say exactly what the generated column of migration 0002_search says (the first language).
+    search_index = SearchIndex(
+        fts_table="events_event_fts",
+        english_sql=(
+            "(coalesce({alias}.\"languages\" ->> 0, '') = 'en'"
+            " OR coalesce({alias}.\"languages\" ->> 0, '') LIKE 'en-%%')"
+        ),
+    )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)

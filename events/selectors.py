@@ -30,3 +30,13 @@ def event_for_reader(*, uuid, include_network: bool, include_drafts: bool) -> Ev
     """One event by its uuid, if the reader may see it."""
     events = Event.objects.all() if include_drafts else events_visible(include_network=include_network)
     return events.select_related("lab", "origin").filter(uuid=uuid).first()
+
+
+def events_listed(*, include_network: bool) -> QuerySet[Event]:
+    """Published events the reader may see, with lab and origin loaded, soonest first (the API's and the pages' lists)."""
+    return events_visible(include_network=include_network).order_by("start", "pk")
+
+
+def events_writable() -> QuerySet[Event]:
+    """Every event, drafts and mirrored ones included, for the write paths to find and guard."""
+    return Event.objects.select_related("lab", "origin")

@@ -27,7 +27,6 @@ from federation.codecs import DocumentError, from_document, key_id
 from federation.codecs.common import DATA_INTEGRITY
 from federation.documents import signed
 from federation.feed import AS_CONTEXT
-from federation.multikey import MultikeyError, decode_public_key
 from federation.nudges import peers_nudge_soon
 from federation.proofs import ProofError, verify
 from federation.sync.apply import ITEM_MODELS, Received, items_store, received_change
@@ -35,6 +34,7 @@ from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub import identity
 from hub.choices import Visibility
 from hub.models import ChangeLogEntry, ChangeLogSequence, Node
+from hub.multikey import MultikeyError, decode_public_key
 from hub.selectors import changelog_head, local_node
 from hub.services.changelog import Change, changelog_lock, changelog_record_many
 from hub.services.descriptor import node_descriptor_publish

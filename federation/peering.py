@@ -28,9 +28,9 @@ from oauth2_provider.models import Application
 from federation import http
 from federation.codecs import DocumentError, from_document, key_id
 from federation.models import Invitation, Peer
-from federation.multikey import MultikeyError, decode_public_key
 from federation.proofs import ProofError, verify
 from hub.models import Node
+from hub.multikey import MultikeyError, decode_public_key
 
 INVITATION_PREFIX = "stadtlabor-invitation:"
 

@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from api.errors import problem_response
 from federation import http
 from federation.codecs.shape import is_http_iri
 from federation.feed import descriptor_document, feed_page, feed_page_json
-from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.models import Peer
+from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
 from federation.tasks import sync_peer_task
 from hub.access import bearer_token
 from hub.negotiation import jsonld_response
+from hub.problems import problem_response
 from hub.selectors import local_node
 
 VOCABULARY_FILE = Path(__file__).with_name("contexts") / "stadtlabor-v1.jsonld"

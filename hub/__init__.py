@@ -1,5 +1,1 @@
-"""Stadtlabor Hub: one city's node in the network of innovation labs."""
-
-from hub.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The kernel: the node's identity, its labs, the controlled lists, validators and the change log."""

@@ -8,7 +8,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-from federation.multikey import MultikeyError, encode_public_key, generate_key, load_private_key, save_private_key
+from hub.multikey import (
+    MultikeyError,
+    encode_public_key,
+    generate_key,
+    load_private_key,
+    save_private_key,
+)
 
 
 class KeyFileError(Exception):

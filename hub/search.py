@@ -11,7 +11,8 @@ prefix (``Szene`` finds ``Szenen``); the words are quoted, so no user input is F
 
 Both are created by migrations (``methods/0002``, ``events/0002``) on the database the node uses,
 and both follow every write path (services, the mirror's bulk writes, the admin) because the
-database itself keeps them current. The columns and tables are invisible to the models.
+database itself keeps them current. The columns and tables are invisible to the models; each searchable model names its index as
+``search_index`` (a ``SearchIndex``), which must say what its migration's generated column says.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import BooleanField, Expression, QuerySet
 from django.db.models.expressions import RawSQL
-
-from events.models import Event
-from methods.models import MethodCard
 
 MAX_QUERY_WORDS = 32
 _WORD = re.compile(r"\w+")
@@ -42,25 +40,9 @@ class SearchIndex:
         return self.english_sql.format(alias=alias)
 
 
-# Must say exactly what the generated columns of the migrations say.
-SEARCH_INDEXES = {
-    MethodCard: SearchIndex(
-        fts_table="methods_methodcard_fts",
-        english_sql="({alias}.\"language\" = 'en' OR {alias}.\"language\" LIKE 'en-%%')",
-    ),
-    Event: SearchIndex(
-        fts_table="events_event_fts",
-        english_sql=(
-            "(coalesce({alias}.\"languages\" ->> 0, '') = 'en'"
-            " OR coalesce({alias}.\"languages\" ->> 0, '') LIKE 'en-%%')"
-        ),
-    ),
-}
-
-
 def search_items(queryset: QuerySet, text: str) -> QuerySet:
-    """The method cards or events of ``queryset`` whose words match the search text."""
-    index = SEARCH_INDEXES[queryset.model]
+    """The items of ``queryset`` (a model with a ``search_index``) whose words match the search text."""
+    index: SearchIndex = queryset.model.search_index
     text = text.replace("\x00", " ")  # PostgreSQL's text cannot hold it; it separates words anyway
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":

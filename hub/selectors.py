@@ -66,3 +66,13 @@ def changelog_head() -> int:
         cursor.execute(f"SELECT last_position FROM {table}")  # noqa: S608  (a model's own table name)
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def labs_listed(*, include_network: bool) -> QuerySet[Lab]:
+    """Published labs the reader may see, with their origin loaded, by city and name."""
+    return labs_visible(include_network=include_network).order_by("city", "name", "pk")
+
+
+def nodes_listed() -> QuerySet[Node]:
+    """This node and every node whose key it has pinned, by name."""
+    return Node.objects.order_by("name", "pk")

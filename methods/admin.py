@@ -11,7 +11,6 @@ from hub.forms import item_form_class
 from methods.models import MethodCard, MethodStep
 from methods.services import METHOD_FIELDS, method_create, method_delete, method_update
 
-
 MethodCardForm = item_form_class(
     MethodCard,
     ItemAdminForm,

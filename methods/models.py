@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.choices import Difficulty, License, Phase, TargetGroup
 from hub.models import FederatedItem, Lab
+from hub.search import SearchIndex
 from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_tag
 
 MINUTES_IN_A_WEEK = 7 * 24 * 60
@@ -18,6 +19,12 @@ MINUTES_IN_A_WEEK = 7 * 24 * 60
 
 class MethodCard(FederatedItem):
     """A method as a card: what it is for, how long it takes, who is needed, and its steps."""
+
+    # Must say exactly what the generated column of migration 0002_search says.
+    search_index = SearchIndex(
+        fts_table="methods_methodcard_fts",
+        english_sql="({alias}.\"language\" = 'en' OR {alias}.\"language\" LIKE 'en-%%')",
+    )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)

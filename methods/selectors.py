@@ -24,3 +24,13 @@ def method_for_reader(*, uuid, include_network: bool, include_drafts: bool) -> M
     """One method card by its uuid, if the reader may see it, with its steps."""
     methods = MethodCard.objects.all() if include_drafts else methods_visible(include_network=include_network)
     return methods.select_related("lab", "origin").prefetch_related("steps").filter(uuid=uuid).first()
+
+
+def methods_listed(*, include_network: bool) -> QuerySet[MethodCard]:
+    """Published method cards the reader may see, with lab, origin and ordered steps loaded, by title."""
+    return methods_visible(include_network=include_network).prefetch_related("steps").order_by("title", "pk")
+
+
+def methods_writable() -> QuerySet[MethodCard]:
+    """Every method card, drafts and mirrored ones included, for the write paths to find and guard."""
+    return MethodCard.objects.select_related("lab", "origin")

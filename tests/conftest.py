@@ -104,7 +104,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
     log = tmp_path / "worker.log"
     with log.open("w") as handle:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "hub", "worker", "--pool=solo", "--loglevel=INFO",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
              "--hostname", f"test-{os.getpid()}@%h"],
             cwd=PROJECT_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
         )

@@ -1,7 +1,7 @@
 """Full-text search over events: a generated tsvector behind a GIN index on PostgreSQL, FTS5 on SQLite.
 
 Neither is part of the model; ``hub.search`` reads them. An event is searched in the language listed
-first in its ``languages``; the rule here must stay the one ``hub.search.SEARCH_INDEXES`` states. On
+first in its ``languages``; the rule here must stay the one the model's ``search_index`` states. On
 SQLite, a later migration that makes Django rebuild ``events_event`` drops the triggers with the old
 table and must create them again; ``tests/hub/test_search.py`` notices when they are missing.
 """

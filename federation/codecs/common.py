@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from federation.codecs.shape import DocumentError, Reader, allowed_values
 from hub.choices import PUBLISHED
 from hub.models import FederatedItem
-from federation.codecs.shape import DocumentError, Reader, allowed_values
 
 VOCABULARY = "https://w3id.org/stadtlabor/v1"
 DATA_INTEGRITY = "https://w3id.org/security/data-integrity/v2"

@@ -8,7 +8,14 @@ from typing import Any
 from events.models import Event, iana_zones
 from federation.codecs.common import Decoded, item_header, read_header, uuid_of
 from federation.codecs.labs import geo_document, read_geo
-from federation.codecs.shape import MAX_URL, DocumentError, Reader, allowed_values, compact, raise_if_inconsistent
+from federation.codecs.shape import (
+    MAX_URL,
+    DocumentError,
+    Reader,
+    allowed_values,
+    compact,
+    raise_if_inconsistent,
+)
 from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
 
 STATUS = {

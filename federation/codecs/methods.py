@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from federation.codecs.common import Decoded, item_header, last_segment, read_header, uuid_of
-from federation.codecs.shape import MAX_URL, DocumentError, Reader, allowed_values, compact, raise_if_inconsistent
+from federation.codecs.shape import (
+    MAX_URL,
+    DocumentError,
+    Reader,
+    allowed_values,
+    compact,
+    raise_if_inconsistent,
+)
 from hub.choices import Difficulty, License, Phase, TargetGroup
 from methods.models import MINUTES_IN_A_WEEK, MethodCard
 

@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db.models.base import ModelState
 from django.core.validators import validate_email
+from django.db.models.base import ModelState
 
 from hub.validators import LANGUAGE_TAG
 

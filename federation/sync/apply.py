@@ -25,10 +25,10 @@ from events.models import Event
 from federation.codecs import Decoded, DocumentError, from_document, key_id
 from federation.models import Peer
 from federation.nudges import peers_nudge_soon
-from federation.multikey import MultikeyError, decode_public_key
 from federation.proofs import ProofError, verify
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub.models import ChangeLogEntry, Lab, Node
+from hub.multikey import MultikeyError, decode_public_key
 from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
 from methods.models import MethodCard, MethodStep
 

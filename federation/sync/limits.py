@@ -8,6 +8,7 @@ import orjson
 
 from federation.codecs import DocumentError
 from federation.paging import MAX_DOCUMENT_BYTES
+
 MAX_DEPTH = 12
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 

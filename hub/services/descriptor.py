@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from federation.documents import descriptor_signed_document
 from hub.choices import PUBLISHED, Visibility
 from hub.models import ChangeLogEntry, Lab, Node
+from hub.publishing import publisher
 from hub.services.changelog import Change, changelog_record
 
 
@@ -20,7 +20,7 @@ def node_descriptor_publish() -> Node:
     lab_iris = list(
         Lab.objects.filter(origin=node, visibility__in=PUBLISHED).order_by("date_created").values_list("iri", flat=True)
     )
-    document = descriptor_signed_document(node, lab_iris)
+    document = publisher().descriptor_document(node, lab_iris)
     changelog_record(
         Change(iri=node.iri, item_type="Node", origin_id=node.pk, version=node.version,
                visibility=Visibility.PUBLIC, document=document)

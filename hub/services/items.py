@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from federation.documents import item_signed_document, tombstone_signed_document
-from federation.nudges import peers_nudge_soon
 from hub.choices import PUBLISHED, Visibility
 from hub.models import ChangeLogEntry, FederatedItem, Lab
+from hub.publishing import publisher
 from hub.services.changelog import Change, changelog_record
 
 
@@ -109,8 +108,8 @@ def item_record_change(item: FederatedItem) -> None:
     """Sign a published item's new state and put it into the change log; drafts stay off it."""
     if item.visibility not in PUBLISHED:
         return
-    document = item_signed_document(item)
-    transaction.on_commit(peers_nudge_soon)
+    document = publisher().item_document(item)
+    transaction.on_commit(publisher().changes_committed)
     changelog_record(
         Change(
             iri=item.iri,
@@ -129,8 +128,8 @@ def item_record_deletion(item: FederatedItem) -> None:
     if entry is None:
         return
     version = item.version + 1
-    document = tombstone_signed_document(item, version=version, deleted=timezone.now())
-    transaction.on_commit(peers_nudge_soon)
+    document = publisher().tombstone_document(item, version=version, deleted=timezone.now())
+    transaction.on_commit(publisher().changes_committed)
     changelog_record(
         Change(
             iri=item.iri,

@@ -1,7 +1,7 @@
 """Full-text search over method cards: a generated tsvector behind a GIN index on PostgreSQL, FTS5 on SQLite.
 
 Neither is part of the model; ``hub.search`` reads them, and the language rule here must stay the one
-``hub.search.SEARCH_INDEXES`` states. On SQLite, a later migration that makes Django rebuild
+the model's ``search_index`` states. On SQLite, a later migration that makes Django rebuild
 ``methods_methodcard`` (it does so for most field changes) drops the triggers with the old table and
 must create them again; ``tests/hub/test_search.py`` notices when they are missing.
 """

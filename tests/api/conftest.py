@@ -14,7 +14,7 @@ PROBLEM_MIDDLEWARE = "api.middleware.ProblemDetailsMiddleware"
 
 @pytest.fixture(autouse=True)
 def problem_middleware(settings):
-    """The API's middleware, right after LocaleMiddleware, as hub.settings is to list it."""
+    """The API's middleware, right after LocaleMiddleware, as config.settings is to list it."""
     if PROBLEM_MIDDLEWARE not in settings.MIDDLEWARE:
         middleware = list(settings.MIDDLEWARE)
         middleware.insert(middleware.index("django.middleware.locale.LocaleMiddleware") + 1, PROBLEM_MIDDLEWARE)

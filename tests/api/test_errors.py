@@ -119,7 +119,7 @@ def failing_django_view(request):
 urlpatterns = [
     path("api/test/failing-api/", failing_api_view),
     path("api/test/failing-django/", failing_django_view),
-    path("", include("hub.urls")),
+    path("", include("config.urls")),
 ]
 
 

@@ -9,8 +9,9 @@ from django.utils import translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from api.selectors import events_listed, methods_listed
 from api.serializers import EventOutputSerializer, MethodOutputSerializer
+from events.selectors import events_listed
+from methods.selectors import methods_listed
 from tests.api.factories import START, make_event, make_method, mirrored_event, mirrored_method
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from hub import config
-from hub.config import ConfigurationError
+from config import env as config
+from config.env import ConfigurationError
 from tests.conftest import PROJECT_DIR
 from tests.deploy.conftest import DATA_DIR, DEPLOY_DIR
 
@@ -21,8 +21,8 @@ ASSIGNMENT = re.compile(r"^(#?)([A-Z][A-Z0-9_]*)=(\S*)$")
 
 
 def variables_read_by_the_node() -> set[str]:
-    """Every environment variable hub/config.py reads, found in its source."""
-    source = (PROJECT_DIR / "hub" / "config.py").read_text()
+    """Every environment variable config/env.py reads, found in its source."""
+    source = (PROJECT_DIR / "config" / "env.py").read_text()
     return set(re.findall(r'"((?:HUB|DJANGO|DATABASE|CELERY)_[A-Z_]+)"', source))
 
 
@@ -66,7 +66,7 @@ def test_gunicorn_accepts_the_configuration_and_binds_where_nginx_proxies(tmp_pa
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL", "CELERY_"))}
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY_DIR / "gunicorn.conf.py"), "--check-config",
-         "--print-config", "hub.wsgi:application"],
+         "--print-config", "config.wsgi:application"],
         cwd=PROJECT_DIR, env=env | {"HUB_DATA_DIR": str(tmp_path)}, capture_output=True, text=True, check=False, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,9 +13,9 @@ from tests.deploy.conftest import DATA_DIR, DEPLOY_DIR, ENV_FILE, INSTALL_DIR, t
 
 UNITS = DEPLOY_DIR / "systemd"
 SERVICES = {
-    "stadtlabor-web.service": ["-m", "gunicorn", "--config", f"{INSTALL_DIR}/deploy/gunicorn.conf.py", "hub.wsgi:application"],
-    "stadtlabor-worker.service": ["-m", "celery", "-A", "hub", "worker"],
-    "stadtlabor-beat.service": ["-m", "celery", "-A", "hub", "beat"],
+    "stadtlabor-web.service": ["-m", "gunicorn", "--config", f"{INSTALL_DIR}/deploy/gunicorn.conf.py", "config.wsgi:application"],
+    "stadtlabor-worker.service": ["-m", "celery", "-A", "config", "worker"],
+    "stadtlabor-beat.service": ["-m", "celery", "-A", "config", "beat"],
 }
 HARDENING = {
     "NoNewPrivileges": "yes",

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from federation import multikey
 from federation.jsonld import BUNDLED, ContextLoader, read_manifest
 from federation.proofs import sign_jcs
+from hub import multikey
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "w3c-vc-di-eddsa"
 NODE = "http://127.0.0.1:8001/"

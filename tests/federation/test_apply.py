@@ -11,10 +11,10 @@ import pytest
 from federation.codecs import key_id, node_to_document, tombstone_to_document
 from federation.codecs.methods import method_to_document
 from federation.models import Peer
-from federation.multikey import encode_public_key, generate_key
 from federation.proofs import sign_jcs
 from federation.sync import feed_apply_page
-from hub.models import ChangeLogEntry, Lab, Node
+from hub.models import ChangeLogEntry, Node
+from hub.multikey import encode_public_key, generate_key
 from methods.models import MethodCard, MethodStep
 
 

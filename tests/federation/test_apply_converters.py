@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from events.models import Event
 from federation.sync.apply import _converter

@@ -28,7 +28,7 @@ def origin() -> Origin:
 @pytest.fixture
 def peer(node, origin):
     from federation.models import Peer
-    from federation.multikey import encode_public_key, generate_key
+    from hub.multikey import encode_public_key, generate_key
 
     peer_node = Node.objects.create(iri="http://127.0.0.1:8112/", name="Nachbar", city="Nachbarstadt",
                                     public_key_multibase=encode_public_key(generate_key().public_key()))

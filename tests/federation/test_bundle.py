@@ -20,8 +20,8 @@ from events.models import Event
 from events.services import event_cancel, event_create, event_delete
 from federation.bundle import BundleError, bundle_import
 from federation.documents import signed
-from federation.multikey import generate_key, save_private_key
 from hub.models import ChangeLogEntry, ChangeLogSequence, Lab, Node
+from hub.multikey import generate_key, save_private_key
 from hub.services import lab_create
 from methods.models import MethodCard, MethodStep
 from methods.services import method_create, method_delete, method_update

@@ -9,13 +9,23 @@ from decimal import Decimal
 
 import pytest
 import rdflib
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from events.models import Event
 from federation.codecs import DocumentError, from_document, to_document
 from federation.codecs.methods import method_to_document
 from federation.jsonld import to_rdf_nquads
-from hub.choices import AccessibilityFeature, AttendanceMode, Difficulty, EventStatus, License, Phase, TargetGroup
+from hub.choices import (
+    AccessibilityFeature,
+    AttendanceMode,
+    Difficulty,
+    EventStatus,
+    License,
+    Phase,
+    TargetGroup,
+)
 from hub.models import Lab, Node
 from methods.models import MethodCard, MethodStep
 

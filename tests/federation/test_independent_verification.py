@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from federation import multikey
 from federation.jsonld import BUNDLED, canonize, read_manifest
 from federation.proofs import sign_jcs
+from hub import multikey
 
 from .conftest import CONTEXT_MANIFEST, ITEM_CONTEXT, NODE, NODE_KEY_ID, js_verify, run_node
 

@@ -6,8 +6,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from federation import multikey
-from federation.multikey import MultikeyError
+from hub import multikey
+from hub.multikey import MultikeyError
 
 from .conftest import NODE, NODE_KEY_ID, read_vector
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from federation import multikey
 from federation.proofs import JCS, RDFC, ProofError, sign_jcs, sign_rdfc, verify
+from hub import multikey
 
 from .conftest import ITEM_CONTEXT, NODE_KEY_ID, VECTORS, read_vector
 

@@ -13,8 +13,8 @@ from icalendar import Calendar
 from events.services import event_cancel, event_create
 from federation.codecs import from_document
 from federation.jsonld import read_manifest
-from federation.multikey import decode_public_key
 from federation.proofs import ProofError, verify
+from hub.multikey import decode_public_key
 from methods.services import method_create, method_delete, method_update
 
 from .conftest import CONTEXT_MANIFEST, js_verify

@@ -22,10 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 from federation.codecs import key_id, node_to_document
 from federation.codecs.labs import lab_to_document
 from federation.codecs.methods import method_to_document
-from federation.multikey import encode_public_key, generate_key
 from federation.peering import INVITATION_PREFIX
 from federation.proofs import sign_jcs
 from hub.models import Lab, Node
+from hub.multikey import encode_public_key, generate_key
 from methods.models import MethodCard, MethodStep
 
 MODES = ("healthy", "down", "error", "garbage", "hang")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from federation.multikey import decode_public_key
 from federation.proofs import verify
+from hub.multikey import decode_public_key
 from tests.network.harness import wait_for
 
 

@@ -22,9 +22,9 @@ from federation.codecs import key_id, node_to_document, tombstone_to_document
 from federation.codecs.events import event_to_document
 from federation.codecs.labs import lab_to_document
 from federation.codecs.methods import method_to_document
-from federation.multikey import encode_public_key, generate_key
 from federation.proofs import sign_jcs
 from hub.models import Lab, Node
+from hub.multikey import encode_public_key, generate_key
 from methods.models import MethodCard, MethodStep
 
 FIRST_DAY = datetime(2026, 1, 1, tzinfo=UTC)

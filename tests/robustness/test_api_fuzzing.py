@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from config.wsgi import application
 from events.models import Event
 from hub.models import Lab
-from hub.wsgi import application
 from methods.models import MethodCard
 from tests.api.factories import mirrored_event, mirrored_method
 

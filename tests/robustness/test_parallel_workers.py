@@ -34,7 +34,7 @@ from tests.robustness.live import database_value, holds, methods_fill, peer_id
 JOURNALING_WORKER = """
 import json, sys, time
 from celery.signals import task_postrun, task_prerun
-from hub.celery import app
+from config.celery import app
 
 journal = open(sys.argv[1], "a", buffering=1)
 

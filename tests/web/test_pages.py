@@ -203,7 +203,7 @@ def test_network_page_shows_staff_the_sync_state_of_every_peer(staff_client, net
 
 
 def test_travelling_methods_are_measured_in_labs_cities_and_kilometres(lab, network):
-    from hub.web.network import travelling_methods
+    from web.network import travelling_methods
 
     [walk] = travelling_methods(include_network=False)
     assert (walk.method, walk.adaptations, walk.labs, walk.cities) == (network.walk, 1, 1, ["Mönchengladbach"])

@@ -1,6 +1,6 @@
 """Text from any node is shown safely: Markdown rendered then sanitised, plain text escaped, links checked."""
 
-from hub.web.text import markdown_html, plain_text_html, safe_url
+from web.text import markdown_html, plain_text_html, safe_url
 
 
 def test_markdown_keeps_structure_and_drops_scripts_and_handlers():

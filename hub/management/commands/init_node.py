@@ -1,7 +1,7 @@
 """Create this node's identity: its Ed25519 key, its record and its first lab."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hub.identity import KeyFileError
 from hub.services import node_init

@@ -1,0 +1,56 @@
+"""The node's URLs: pages (web/), documents and federation endpoints (federation/), the API (api/), operations (ops/)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from federation import views as federation_views
+from ops import health, metrics
+from web.views import events as event_views
+from web.views import labs as lab_views
+from web.views import methods as method_views
+from web.views import network as network_views
+from web.views import pages, staff
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path(".well-known/stadtlabor", federation_views.node_descriptor, name="node-descriptor"),
+    path("ns/v1", federation_views.vocabulary, name="vocabulary"),
+    path("methods/", method_views.method_list, name="method-list"),
+    path("methods/<uuid:uuid>", method_views.method_detail, name="method-detail"),
+    path("methods/<uuid:uuid>/adapt", method_views.method_adapt_view, name="method-adapt"),
+    path("events/", event_views.event_list, name="event-list"),
+    path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
+    path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
+    path("events.ics", event_views.events_calendar, name="events-calendar"),
+    path("labs/", lab_views.lab_list, name="lab-list"),
+    path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
+    path("labs/<str:host>/<slug:slug>", lab_views.lab_mirrored, name="lab-mirrored"),
+    path("network/", network_views.network_overview, name="network"),
+    path("accounts/login/", pages.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", staff.staff_home, name="staff-home"),
+    path("staff/methods/new", method_views.method_create_view, name="staff-method-create"),
+    path("staff/methods/<uuid:uuid>/edit", method_views.method_edit_view, name="staff-method-edit"),
+    path("staff/methods/<uuid:uuid>/delete", method_views.method_delete_view, name="staff-method-delete"),
+    path("staff/events/new", event_views.event_create_view, name="staff-event-create"),
+    path("staff/events/<uuid:uuid>/edit", event_views.event_edit_view, name="staff-event-edit"),
+    path("staff/events/<uuid:uuid>/delete", event_views.event_delete_view, name="staff-event-delete"),
+    path("staff/peers/", staff.staff_peers, name="staff-peers"),
+    path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
+    path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("api/federation/feed", federation_views.feed, name="federation-feed"),
+    path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
+    path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
+    path("api/federation/join", federation_views.join, name="federation-join"),
+    path("api/", include("api.urls")),
+]
+
+handler403 = "web.views.pages.permission_denied"
+handler404 = "web.views.pages.page_not_found"

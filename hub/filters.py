@@ -1,0 +1,81 @@
+"""The query parameters every listing shares, and the labs' own: one filter set for the API and the pages.
+
+Plain django-filter (no DRF), so that the domains' filter sets can build on it and both the REST API
+(``api/``) and the web pages (``web/``) use the same ones. List fields match through the lookups of
+``hub.lookups``; ``BooleanFilter`` reads ``true``/``false`` as the API documents it.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+from django_filters.widgets import BooleanWidget
+
+from hub.choices import TargetGroup
+from hub.models import Lab
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """A yes/no filter that reads ``true`` and ``false``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", BooleanWidget)
+        super().__init__(*args, **kwargs)
+
+
+def contains(queryset: QuerySet, text: str, *lookups: str) -> QuerySet:
+    """Rows in which any of the lookups finds the text."""
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{lookup: text})
+    return queryset.filter(condition)
+
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """Ordering by the chosen fields, then by primary key, so that pages never overlap."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        """Sort by the requested fields and the key as a tie-breaker."""
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+
+class OriginFilterSet(filters.FilterSet):
+    """The filter every item type shares: its origin node, by IRI with or without the final slash."""
+
+    origin = filters.CharFilter(method="filter_origin", label="origin node IRI")
+
+    def filter_origin(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Items created by the node with this IRI."""
+        return queryset.filter(origin__iri=value.rstrip("/") + "/")
+
+
+class LabListedFilterSet(OriginFilterSet):
+    """What method cards and events share beyond the origin: lab, city, keyword and target group."""
+
+    lab = filters.CharFilter(field_name="lab_id", label="lab IRI")
+    city = filters.CharFilter(field_name="lab__city", lookup_expr="iexact", label="city of the lab")
+    keyword = filters.CharFilter(field_name="keywords", lookup_expr="has", label="keyword")
+    target_group = filters.ChoiceFilter(
+        field_name="target_groups", lookup_expr="has", choices=TargetGroup.choices, label="target group"
+    )
+
+
+
+class LabFilterSet(OriginFilterSet):
+    """Filters of the labs."""
+
+    q = filters.CharFilter(method="filter_q", label="search in name, city and description")
+    iri = filters.CharFilter(field_name="iri", label="lab IRI")
+    city = filters.CharFilter(field_name="city", lookup_expr="iexact")
+    ordering = StableOrderingFilter(fields=("name", "city", "date_modified"))
+
+    class Meta:
+        model = Lab
+        fields = ()
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Labs whose name, city or description contain the text."""
+        return contains(queryset, value, "name__icontains", "city__icontains", "description__icontains")

@@ -1,0 +1,1 @@
+"""Running a node: health, readiness, metrics, demo content, the demo network, runnode."""

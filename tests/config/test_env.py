@@ -1,0 +1,84 @@
+"""Configuration from the environment: safe development defaults, refusals in production."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from config.env import ConfigurationError, load
+from tests.conftest import PROJECT_DIR
+
+SECRET = "s" * 64
+
+
+def test_development_needs_no_variable(tmp_path):
+    config = load({"HUB_DATA_DIR": str(tmp_path)})
+    assert (config.base_url, config.production, config.debug) == ("http://127.0.0.1:8000", False, True)
+    assert config.database_url == f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    assert config.broker_url == "filesystem://"
+    assert config.allow_private_peers
+
+
+def test_development_secret_key_is_kept_private_and_stable(tmp_path):
+    first = load({"HUB_DATA_DIR": str(tmp_path)}).secret_key
+    assert load({"HUB_DATA_DIR": str(tmp_path)}).secret_key == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_production_without_secret_key_refuses_to_start(tmp_path):
+    with pytest.raises(ConfigurationError, match="DJANGO_SECRET_KEY is not set"):
+        load({"HUB_BASE_URL": "https://hub.example.de", "HUB_DATA_DIR": str(tmp_path)})
+
+
+def test_production_with_debug_refuses_to_start(tmp_path):
+    env = {"HUB_BASE_URL": "https://hub.example.de", "DJANGO_SECRET_KEY": SECRET, "DJANGO_DEBUG": "1"}
+    with pytest.raises(ConfigurationError, match="DJANGO_DEBUG is on"):
+        load(env | {"HUB_DATA_DIR": str(tmp_path)})
+
+
+def test_production_defaults_are_strict(tmp_path):
+    config = load({"HUB_BASE_URL": "https://hub.example.de/", "DJANGO_SECRET_KEY": SECRET, "HUB_DATA_DIR": str(tmp_path)})
+    assert config.base_url == "https://hub.example.de"
+    assert (config.production, config.debug, config.allow_private_peers) == (True, False, False)
+    assert config.allowed_hosts == ("hub.example.de",)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("HUB_BASE_URL", "ftp://hub.example.de", "absolute http"),
+        ("HUB_BASE_URL", "https://hub.example.de/stadtlabor", "without path"),
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of"),
+        ("HUB_SYNC_INTERVAL", "often", "whole number"),
+    ],
+)
+def test_malformed_values_are_named(tmp_path, name, value, message):
+    with pytest.raises(ConfigurationError, match=message):
+        load({name: value, "HUB_DATA_DIR": str(tmp_path)})
+
+
+def run_manage(args, env, tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=clean | {"HUB_DATA_DIR": str(tmp_path)} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_py_explains_a_refused_configuration_without_a_traceback(tmp_path):
+    result = run_manage(["check"], {"HUB_BASE_URL": "https://hub.example.de"}, tmp_path)
+    assert result.returncode == 2
+    assert "Configuration error: DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_deploy_reports_nothing_once_the_documented_variables_are_set(tmp_path):
+    env = {"HUB_BASE_URL": "https://hub.example.de", "DJANGO_SECRET_KEY": "k-" + SECRET + "-x9!Q"}
+    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,182 @@
+"""The demo content and the seed_demo command."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from events.models import Event
+from hub.choices import PUBLISHED, EventStatus, Phase
+from hub.models import Lab
+from hub.selectors import NodeNotInitialised
+from methods.models import MethodCard
+from ops.demo import DemoReport, demo_seed
+
+NOW = datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
+
+
+def _counts() -> tuple[int, int, int]:
+    return Lab.objects.count(), MethodCard.objects.count(), Event.objects.count()
+
+
+@pytest.mark.django_db
+def test_seed_creates_labs_methods_and_events(node) -> None:
+    report = demo_seed(now=NOW)
+
+    assert report == DemoReport(
+        labs=1, methods=MethodCard.objects.count(), events=Event.objects.count(), created=True
+    )
+    assert Lab.objects.filter(origin__is_local=True).count() >= 2
+    assert MethodCard.objects.count() >= 15
+    assert Event.objects.count() >= 20
+
+
+@pytest.mark.django_db
+def test_demo_labs_are_in_the_nodes_city(node) -> None:
+    demo_seed(now=NOW)
+
+    assert {lab.city for lab in Lab.objects.all()} == {node.city}
+
+
+@pytest.mark.django_db
+def test_methods_cover_every_phase_and_both_labs(node) -> None:
+    demo_seed(now=NOW)
+    methods = MethodCard.objects.all()
+
+    assert {method.phase for method in methods} == set(Phase.values)
+    assert methods.values("lab_id").distinct().count() == 2
+    assert all(method.language == "de" for method in methods)
+
+
+@pytest.mark.django_db
+def test_every_method_is_complete_and_valid(node) -> None:
+    demo_seed(now=NOW)
+
+    for method in MethodCard.objects.prefetch_related("steps"):
+        method.full_clean(validate_constraints=False)
+        assert 3 <= method.steps.count() <= 6, method.title
+        assert all(step.title and step.text for step in method.steps.all()), method.title
+        assert method.summary and method.added_value and method.body and method.tips, method.title
+        assert method.materials and method.roles and method.keywords and method.target_groups, (
+            method.title
+        )
+        assert method.duration_min <= method.duration_max, method.title
+        assert method.group_size_min <= method.group_size_max, method.title
+
+
+@pytest.mark.django_db
+def test_visibilities_and_adaptation(node) -> None:
+    demo_seed(now=NOW)
+    visibilities = list(MethodCard.objects.values_list("visibility", flat=True))
+
+    assert visibilities.count("draft") == 1
+    assert 1 <= visibilities.count("network") <= 2
+    adapted = MethodCard.objects.exclude(based_on="").get()
+    assert MethodCard.objects.filter(iri=adapted.based_on).exists()
+    assert adapted.lab_id != MethodCard.objects.get(iri=adapted.based_on).lab_id
+
+
+@pytest.mark.django_db
+def test_an_easy_language_method_serves_people_with_little_german(node) -> None:
+    demo_seed(now=NOW)
+
+    served = [
+        m for m in MethodCard.objects.all() if "little-german-or-low-literacy" in m.target_groups
+    ]
+    assert any("Leichte" in m.title or "Bildkarten" in m.title for m in served)
+
+
+@pytest.mark.django_db
+def test_events_lie_around_now_and_are_valid(node) -> None:
+    demo_seed(now=NOW)
+    events = list(Event.objects.all())
+
+    past = [event for event in events if event.start < NOW]
+    upcoming = [event for event in events if event.start > NOW]
+    assert len(past) >= 8 and len(upcoming) >= 12
+    assert all(event.start > NOW + timedelta(days=-90) for event in events)
+    assert all(event.start < NOW + timedelta(days=95) for event in events)
+    for event in events:
+        event.full_clean(validate_constraints=False)
+        assert timedelta(hours=1) <= event.end - event.start <= timedelta(hours=4), event.title
+        assert event.timezone == "Europe/Berlin"
+
+
+@pytest.mark.django_db
+def test_events_mix_modes_registration_and_status(node) -> None:
+    demo_seed(now=NOW)
+    events = Event.objects.all()
+
+    assert set(events.values_list("attendance_mode", flat=True)) == {
+        "in-person",
+        "online",
+        "hybrid",
+    }
+    assert set(events.values_list("registration", flat=True)) == {"none", "recommended", "required"}
+    assert events.filter(status=EventStatus.CANCELLED).count() == 1
+    assert events.filter(status=EventStatus.POSTPONED).count() == 1
+    assert any(event.languages == ["de", "en"] for event in events)
+    assert events.filter(is_free=True).count() > events.count() / 2
+
+
+@pytest.mark.django_db
+def test_events_reference_published_demo_methods(node) -> None:
+    demo_seed(now=NOW)
+    referenced = [iri for event in Event.objects.all() for iri in event.method_iris]
+
+    assert referenced
+    methods = MethodCard.objects.filter(iri__in=referenced)
+    assert methods.count() == len(set(referenced))
+    assert all(method.visibility in PUBLISHED for method in methods)
+
+
+@pytest.mark.django_db
+def test_seed_uses_the_current_time_by_default(node) -> None:
+    demo_seed()
+    now = datetime.now(UTC)
+
+    assert Event.objects.filter(start__lt=now).exists()
+    assert Event.objects.filter(start__gt=now).exists()
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_nothing(node) -> None:
+    demo_seed(now=NOW)
+    before = _counts()
+
+    report = demo_seed(now=NOW)
+
+    assert report == DemoReport(labs=0, methods=0, events=0, created=False)
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_seed_needs_an_initialised_node() -> None:
+    with pytest.raises(NodeNotInitialised):
+        demo_seed(now=NOW)
+
+
+@pytest.mark.django_db
+def test_command_reports_what_it_did(node) -> None:
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+
+    assert first.getvalue().startswith("Demo content created: 1 new lab, ")
+    assert (
+        f"{MethodCard.objects.count()} method cards, {Event.objects.count()} events."
+        in first.getvalue()
+    )
+    assert second.getvalue().strip() == "Demo content is already present; nothing changed."
+
+
+@pytest.mark.django_db
+def test_command_without_node_names_init_node() -> None:
+    with pytest.raises(CommandError, match="init_node"):
+        call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Lab.objects.exists()

@@ -1,0 +1,45 @@
+"""make demo-network: three peered nodes with demo content from one command, stopped by Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from tests.conftest import PROJECT_DIR, OutputWatcher, free_port
+from tests.ops.test_runnode import processes_with_env
+
+pytestmark = pytest.mark.network
+
+
+def test_three_nodes_come_up_peered_with_demo_content_and_stop_on_ctrl_c(tmp_path):
+    port = free_port()
+    while any(free_port() == port + n for n in (1, 2)):
+        port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL", "CELERY_"))}
+    env = clean | {"HUB_DEMO_NETWORK_DIR": str(tmp_path), "HUB_DEMO_NETWORK_PORT": str(port)}
+    demo = subprocess.Popen([sys.executable, "-m", "ops.demo_network"], cwd=PROJECT_DIR, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    watcher = OutputWatcher(demo)
+    try:
+        output = watcher.wait_for("Ctrl-C stops it", timeout=300)
+        for name, offset in [("Zukunftswerk Wiesbaden", 0), ("CitizenLab Mönchengladbach", 1), ("CityLAB Berlin", 2)]:
+            assert f"{name}" in output and f"http://127.0.0.1:{port + offset}/" in output
+        assert output.count("staff login: redaktion / ") == 3
+        assert "FAILED" not in output
+        with urllib.request.urlopen(f"http://127.0.0.1:{port + 2}/api/nodes/", timeout=10) as response:
+            nodes = {node["name"] for node in json.loads(response.read())["results"]}
+        assert nodes >= {"Zukunftswerk Wiesbaden", "CitizenLab Mönchengladbach", "CityLAB Berlin"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port + 2}/api/methods/?origin=http://127.0.0.1:{port}/",
+                                    timeout=10) as response:
+            assert json.loads(response.read())["count"] > 0, "Berlin mirrors Wiesbaden's methods"
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)
+        demo.wait(timeout=60)
+    assert "Stopped all three nodes." in watcher.rest()
+    assert processes_with_env(f"HUB_DATA_DIR={tmp_path / 'zukunftswerk'}") == []

@@ -1,0 +1,1 @@
+"""Every HTML page of the node: views per area, templates, static files, template tags, page forms."""

@@ -1,0 +1,1 @@
+"""The page views, one module per area."""

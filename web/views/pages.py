@@ -1,0 +1,62 @@
+"""The node's own pages: home, login, and the pages for errors."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from events.selectors import events_upcoming
+from hub.access import can_see_network
+from hub.selectors import labs_visible, local_node_or_none
+from hub.services.items import MirroredItemError
+from methods.selectors import methods_recent
+from web.access import page
+
+HOME_EVENTS = 6
+HOME_METHODS = 6
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: upcoming events across the network, recently shared methods, the labs."""
+    include_network = can_see_network(request)
+    labs = list(labs_visible(include_network=include_network))
+    return page(request, "web/home.html", {
+        "events": events_upcoming(include_network=include_network)[:HOME_EVENTS],
+        "methods": methods_recent(include_network=include_network)[:HOME_METHODS],
+        "labs": labs,
+        "cities": sorted({lab.city for lab in labs}, key=str.casefold),
+    })
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page (also before the node has its identity)."""
+    return render(request, "web/not_found.html", {"node": local_node_or_none()}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page, saying why when the reason is known (a mirrored item is read-only)."""
+    if isinstance(exception, MirroredItemError):
+        reason = _("“%(item)s” is mirrored from %(origin)s: only its origin node can change it.") % {
+            "item": exception.item, "origin": exception.item.origin.name,
+        }
+    else:
+        reason = ""
+    context = {"node": local_node_or_none(), "reason": reason}
+    return render(request, "web/forbidden.html", context, status=403)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, on this node's page."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(node=local_node_or_none(), **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        """Staff land on their start page, others on the home page."""
+        return reverse("staff-home") if self.request.user.is_staff else reverse("home")

@@ -1,0 +1,43 @@
+"""Guarded outbound HTTP: every request this node makes to a peer-supplied URL goes through here."""
+
+from federation.http.requests import (
+    ACCEPT,
+    MAX_REDIRECTS,
+    RETRY_AFTER_CAP,
+    USER_AGENT,
+    PeerBadContent,
+    PeerBadStatus,
+    PeerRefused,
+    PeerRequestError,
+    PeerTooLarge,
+    PeerUnreachable,
+    allow_private_default,
+    check_outbound_url,
+    get_json,
+    is_public_address,
+    parse_retry_after,
+    post_form,
+    post_json,
+    validate_peer_url,
+)
+
+__all__ = [
+    "ACCEPT",
+    "MAX_REDIRECTS",
+    "RETRY_AFTER_CAP",
+    "USER_AGENT",
+    "PeerBadContent",
+    "PeerBadStatus",
+    "PeerRefused",
+    "PeerRequestError",
+    "PeerTooLarge",
+    "PeerUnreachable",
+    "allow_private_default",
+    "check_outbound_url",
+    "get_json",
+    "is_public_address",
+    "parse_retry_after",
+    "post_form",
+    "post_json",
+    "validate_peer_url",
+]

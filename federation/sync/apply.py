@@ -9,16 +9,14 @@ reported with its reason and never stops the rest of the page.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.db.models import F
 
 from events.models import Event
@@ -27,13 +25,13 @@ from federation.models import Peer
 from federation.nudges import peers_nudge_soon
 from federation.proofs import ProofError, verify
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
+from federation.sync.rows import as_uuid, rows_insert, select_in
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.multikey import MultikeyError, decode_public_key
 from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
 from methods.models import MethodCard, MethodStep
 
 ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard}
-_PLAIN = frozenset({str, int, bool, type(None)})
 DescriptorFetch = Callable[[str], Any]
 
 
@@ -142,7 +140,7 @@ def _newest_per_iri(received: list[Received]) -> list[Received]:
 
 def _unheld(received: list[Received]) -> list[Received]:
     """Documents newer than what this node holds; a tombstone is never undone by an item."""
-    entries = _select_in(ChangeLogEntry, ("iri", "version", "deleted"), "iri", [item.iri for item in received])
+    entries = select_in(ChangeLogEntry, ("iri", "version", "deleted"), "iri", [item.iri for item in received])
     held = {iri: (version, bool(deleted)) for iri, version, deleted in entries}
     own = settings.HUB_BASE_URL + "/"
     fresh = []
@@ -160,7 +158,7 @@ def _without_uuid_clashes(received: list[Received], result: PageResult) -> list[
     for type_name in ("Event", "MethodCard"):
         items = [item for item in received if item.decoded.type == type_name]
         uuids = {item.decoded.fields["uuid"]: item.iri for item in items}
-        taken = {_as_uuid(value): iri for value, iri in _select_in(ITEM_MODELS[type_name], ("uuid", "iri"), "uuid", uuids)}
+        taken = {as_uuid(value): iri for value, iri in select_in(ITEM_MODELS[type_name], ("uuid", "iri"), "uuid", uuids)}
         for item in items:
             uid = item.decoded.fields["uuid"]
             owner = taken.get(uid) or seen.setdefault(uid, item.iri)
@@ -279,7 +277,7 @@ def _store(pins: list[Received], fresh: list[Received]) -> None:
     """Write nodes, items and tombstones, then record every change in the change log in page order."""
     nodes = _nodes_store(pins + [item for item in fresh if item.decoded.type == "Node"])
     origin_ids = {iri: node.pk for iri, node in nodes.items()}
-    origin_ids |= dict(_select_in(Node, ("iri", "id"), "iri", {item.decoded.origin_iri for item in fresh}))
+    origin_ids |= dict(select_in(Node, ("iri", "id"), "iri", {item.decoded.origin_iri for item in fresh}))
     for type_name, model in ITEM_MODELS.items():
         items_store(model, [item for item in fresh if item.decoded.type == type_name], origin_ids)
     _tombstones_store([item for item in fresh if item.is_tombstone])
@@ -304,133 +302,21 @@ def items_store(model: type, items: list[Received], origin_ids: dict[str, int]) 
     """Replace the mirrored rows of these IRIs with the received state."""
     if not items:
         return
-    held = [iri for (iri,) in _select_in(model, ("iri",), "iri", [item.iri for item in items])]
+    held = [iri for (iri,) in select_in(model, ("iri",), "iri", [item.iri for item in items])]
     if held:  # the ORM's delete, which also removes what depends on the rows (a card's steps)
         model.objects.filter(iri__in=held).delete()
-    _rows_insert(model, [
+    rows_insert(model, [
         {"iri": item.iri, "origin_id": origin_ids[item.decoded.origin_iri], "version": item.decoded.version,
          **item.decoded.fields}
         for item in items
     ])
     if model is MethodCard:
-        ids = dict(_select_in(MethodCard, ("iri", "id"), "iri", [item.iri for item in items]))
-        _rows_insert(MethodStep, [
+        ids = dict(select_in(MethodCard, ("iri", "id"), "iri", [item.iri for item in items]))
+        rows_insert(MethodStep, [
             {"method_id": ids[item.iri], "position": number, "title": step["title"], "text": step["text"]}
             for item in items
             for number, step in enumerate(item.decoded.related["steps"], start=1)
         ])
-
-
-def _select_in(model: type, columns: tuple[str, ...], key: str, values: Iterable[Any]) -> list[tuple]:
-    """The database values of some fields of the rows whose ``key`` field is one of ``values``.
-
-    One plain ``SELECT … WHERE key IN (…)``, for the lookups every page makes: the ORM compiled a
-    lookup and converted each result row, which cost the mirror more than the query.
-    """
-    values = list(values)
-    if not values:
-        return []
-    connection = connections[router.db_for_read(model)]
-    meta, quote = model._meta, connection.ops.quote_name
-    field = meta.get_field(key)
-    sql = (
-        f"SELECT {', '.join(quote(meta.get_field(name).column) for name in columns)} FROM {quote(meta.db_table)} "
-        f"WHERE {quote(field.column)} IN ({', '.join(['%s'] * len(values))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(value, connection) for value in values])
-        return cursor.fetchall()
-
-
-def _as_uuid(value: Any) -> uuid.UUID:
-    """A uuid as the database returns it (a UUID, or its 32 hex digits where there is no uuid type)."""
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
-
-
-def _rows_insert(model: type, rows: list[dict[str, Any]]) -> None:
-    """Insert rows of model fields (names or attnames) with one prepared statement.
-
-    ``bulk_create`` builds a model instance per row and runs each field through the compiler, which
-    cost the mirror more than the SQL itself. Here the codecs' values go to the database as they are
-    when they are plain text, numbers or booleans, and through the field's own ``get_db_prep_save``
-    otherwise (lists as JSON, datetimes, uuids, decimals), on SQLite and PostgreSQL alike, with
-    shortcuts for aware datetimes, uuids and lists that give the same values (``_converter``; compared
-    with ``get_db_prep_save`` by tests/federation/test_apply_converters.py). Fields a row does not
-    name get their model defaults, as with ``bulk_create``. No signals are sent, as with
-    ``bulk_create``.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    sql, fields, renamed = _insert_plan(model, connection)
-    columns = [(field.attname, field.get_default, _converter(field, connection)) for field in fields]
-    params = []
-    for row in rows:
-        given = row if renamed.keys().isdisjoint(row) else {renamed.get(name, name): value for name, value in row.items()}
-        params.append([
-            value if type(value := given[name] if name in given else default()) in _PLAIN else convert(value)
-            for name, default, convert in columns
-        ])
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-_PLANS: dict[tuple[type, str], tuple[str, list, dict[str, str]]] = {}
-
-
-def _insert_plan(model: type, connection: Any) -> tuple[str, list, dict[str, str]]:
-    """A model's INSERT of every column but the primary key, its fields, and the field names that differ
-    from their attnames (a foreign key's ``origin`` is ``origin_id``); made once per model and backend."""
-    key = (model, connection.vendor)
-    if key not in _PLANS:
-        quote = connection.ops.quote_name
-        fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-        sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
-        _PLANS[key] = sql, fields, {field.name: field.attname for field in fields if field.name != field.attname}
-    return _PLANS[key]
-
-
-def _converter(field: Any, connection: Any) -> Callable[[Any], Any]:
-    """A function giving what ``field.get_db_prep_save(value, connection)`` gives, faster for common values."""
-    if isinstance(field, models.DateTimeField):
-        adapt_datetime = connection.ops.adapt_datetimefield_value
-        # SQLite's adapter writes an aware datetime as the text of it made naive in the connection's zone.
-        naive_in = connection.timezone if connection.vendor == "sqlite" and settings.USE_TZ else None
-
-        def datetime_value(value: Any) -> Any:
-            # get_db_prep_save of an aware datetime is the backend's adapter of that datetime.
-            if type(value) is datetime and value.utcoffset() is not None:
-                if naive_in is not None:
-                    return str(value.astimezone(naive_in).replace(tzinfo=None))
-                return adapt_datetime(value)
-            return field.get_db_prep_save(value, connection)
-
-        return datetime_value
-    if isinstance(field, models.UUIDField):
-        native = connection.features.has_native_uuid_field
-
-        def uuid_value(value: Any) -> Any:
-            # get_db_prep_save of a UUID: itself where the database has a uuid type, else its hex digits.
-            if type(value) is uuid.UUID:
-                return value if native else value.hex
-            return field.get_db_prep_save(value, connection)
-
-        return uuid_value
-    if isinstance(field, models.JSONField):
-        adapt_json, encoder = connection.ops.adapt_json_value, field.encoder
-        empty = field.get_db_prep_save([], connection)
-
-        def json_value(value: Any) -> Any:
-            # get_db_prep_save of a list is the backend's JSON adapter of that list.
-            if type(value) is list:
-                return adapt_json(value, encoder) if value else empty
-            return field.get_db_prep_save(value, connection)
-
-        return json_value
-    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _tombstones_store(tombstones: list[Received]) -> None:

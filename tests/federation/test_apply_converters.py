@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from events.models import Event
-from federation.sync.apply import _converter
+from federation.sync.rows import converter
 from hub.models import Lab
 from methods.models import MethodCard, MethodStep
 
@@ -44,7 +44,7 @@ def prepared(field, value):
 
 def converted(field, value):
     try:
-        return _converter(field, connection)(value)
+        return converter(field, connection)(value)
     except Exception as error:  # noqa: BLE001
         return type(error)
 

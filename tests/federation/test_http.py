@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from federation import http as peer_http
-from federation.http import PeerRequestError
+from federation.http import PeerRequestError, addresses, transport
 
 SECRET = "s3cr3t-Token-never-shown"
 Route = Callable[["Handler"], None]
@@ -514,8 +514,11 @@ def test_malformed_or_forbidden_urls_refused(url):
 def test_transport_refuses_private_address_itself(server):
     """The guarded connection refuses a private address even when the URL check is bypassed."""
     server.routes["/data"] = json_route("reached")
-    with peer_http._Call(allow_private=False, timeout=1), pytest.raises(peer_http.PeerRefused):
-        peer_http._session().get(server.url + "/data", timeout=1)
+    with (
+        transport.GuardedCall(allow_private=False, timeout=1),
+        pytest.raises(peer_http.PeerRefused),
+    ):
+        transport.thread_session().get(server.url + "/data", timeout=1)
     assert server.connections == 0
 
 
@@ -523,8 +526,11 @@ def test_pooled_private_connection_not_reused_under_strict_policy(server):
     """A connection pooled under allow_private is re-checked before a strict request uses it."""
     server.routes["/data"] = json_route("reached")
     assert peer_http.get_json(server.url + "/data", allow_private=True) == "reached"
-    with peer_http._Call(allow_private=False, timeout=1), pytest.raises(peer_http.PeerRefused):
-        peer_http._session().get(server.url + "/data", timeout=1)
+    with (
+        transport.GuardedCall(allow_private=False, timeout=1),
+        pytest.raises(peer_http.PeerRefused),
+    ):
+        transport.thread_session().get(server.url + "/data", timeout=1)
     assert len(server.seen) == 1
 
 
@@ -613,7 +619,7 @@ def test_threads_use_their_own_sessions(server):
 
     def fetch() -> None:
         results.append(peer_http.get_json(server.url + "/data", allow_private=True))
-        sessions.append(peer_http._session())
+        sessions.append(transport.thread_session())
 
     threads = [threading.Thread(target=fetch) for _ in range(4)]
     for thread in threads:
@@ -634,8 +640,16 @@ def test_allow_private_default_reads_settings(settings, flag):
 
 
 def treat_loopback_as_public(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the address policy count 127.0.0.1 as public, to exercise the strict path locally."""
-    monkeypatch.setattr(peer_http, "is_public_address", lambda address: str(address) == "127.0.0.1")
+    """Let the address policy count 127.0.0.1 as public, to exercise the strict path locally.
+
+    Both readers of the policy are patched: the URL check and the connection.
+    """
+
+    def only_loopback(address: object) -> bool:
+        return str(address) == "127.0.0.1"
+
+    monkeypatch.setattr(addresses, "is_public_address", only_loopback)
+    monkeypatch.setattr(transport, "is_public_address", only_loopback)
 
 
 def test_strict_path_connects_to_checked_address(server, monkeypatch):
@@ -718,9 +732,9 @@ def test_pinned_tls_keeps_sni_and_hostname_verification(tls_server, monkeypatch)
     treat_loopback_as_public(monkeypatch)
     server.routes["/data"] = json_route("secure")
     port = server.server_address[1]
-    with peer_http._Call(allow_private=False, timeout=2):
+    with transport.GuardedCall(allow_private=False, timeout=2):
         assert (
-            peer_http._session()
+            transport.thread_session()
             .get(f"https://localhost:{port}/data", verify=str(ca), timeout=2)
             .json()
             == "secure"
@@ -728,10 +742,10 @@ def test_pinned_tls_keeps_sni_and_hostname_verification(tls_server, monkeypatch)
     assert names == ["localhost"]
     wrong_name = f"https://127.0.0.1:{port}/data"
     with (
-        peer_http._Call(allow_private=False, timeout=2),
+        transport.GuardedCall(allow_private=False, timeout=2),
         pytest.raises(requests.exceptions.SSLError),
     ):
-        peer_http._session().get(wrong_name, verify=str(ca), timeout=2)
+        transport.thread_session().get(wrong_name, verify=str(ca), timeout=2)
 
 
 def test_untrusted_certificate_is_unreachable(tls_server):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from api.services import access_token_issue
-from hub.demo import demo_seed
+from ops.demo import demo_seed
 from tests.network.conftest import database_template, network  # noqa: F401  (live nodes, reused)
 
 LIVE_TESTS = ("test_concurrent_readers.py", "test_parallel_workers.py")

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from django.contrib.auth.models import User
 
-from hub.demo import demo_seed
 from methods.models import MethodCard
+from ops.demo import demo_seed
 from tests.web.conftest import PASSWORD, axe_violations
 from tests.web.content import network_content
 

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from hub.demo import DemoReport, demo_seed
 from hub.selectors import NodeNotInitialised
+from ops.demo import DemoReport, demo_seed
 
 
 class Command(BaseCommand):

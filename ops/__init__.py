@@ -1,0 +1,1 @@
+"""Operating a node: for now its demo content; health, metrics and the demo network follow."""

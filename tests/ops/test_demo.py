@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -14,13 +18,22 @@ from hub.choices import PUBLISHED, EventStatus, Phase
 from hub.models import Lab
 from hub.selectors import NodeNotInitialised
 from methods.models import MethodCard
-from ops.demo import DemoReport, demo_seed
+from ops.demo import DemoContentError, DemoReport, demo_seed
+from ops.demo.seed import CONTENT_DIR, demo_content
 
 NOW = datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
 
 
 def _counts() -> tuple[int, int, int]:
     return Lab.objects.count(), MethodCard.objects.count(), Event.objects.count()
+
+
+def _content_changed(directory: Path, name: str, change: Callable[[str], str]) -> Path:
+    """A copy of the demo content in ``directory`` with the text of one file changed."""
+    shutil.copytree(CONTENT_DIR, directory, dirs_exist_ok=True)
+    path = directory / name
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return directory
 
 
 @pytest.mark.django_db
@@ -180,3 +193,22 @@ def test_command_without_node_names_init_node() -> None:
     with pytest.raises(CommandError, match="init_node"):
         call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     assert not Lab.objects.exists()
+
+
+def test_a_yaml_error_names_the_file_and_the_line(tmp_path) -> None:
+    directory = _content_changed(tmp_path, "events.yaml", lambda text: text + "- title: [open\n")
+
+    with pytest.raises(DemoContentError, match=r"(?s)events\.yaml cannot be read: .* line \d+"):
+        demo_content(directory)
+
+
+def test_a_missing_key_names_the_file_and_the_entry(tmp_path) -> None:
+    def without_summary(text: str) -> str:
+        entries = yaml.safe_load(text)
+        del entries[1]["summary"]
+        return yaml.safe_dump(entries, allow_unicode=True)
+
+    directory = _content_changed(tmp_path, "methods.yaml", without_summary)
+
+    with pytest.raises(DemoContentError, match=r"methods\.yaml, entry 2 \(teamprofil\): missing summary"):
+        demo_content(directory)

@@ -5,7 +5,8 @@ pull from it: its own Ed25519 key, a signed descriptor at ``/.well-known/stadtla
 endpoint, the join endpoint (it accepts any invitation) and a feed of whatever documents the test
 puts in ``feed`` (appending to it is a change the next pull sees). It can misbehave on request
 (``switch``): be down, answer 500, answer garbage or hang. ``ConnectionCounter`` is a listener that
-only counts who connects to it.
+only counts who connects to it; ``BodyServer`` answers every request with one body (too large, a
+compression bomb, an error page).
 """
 
 from __future__ import annotations
@@ -249,6 +250,67 @@ class ConnectionCounter:
         self._server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class BodyServer:
+    """A listener that counts connections and answers every request with the same status, headers and body.
+
+    With ``chunked`` the body is sent in chunks without a Content-Length, so the reader cannot know its
+    size before reading it.
+    """
+
+    def __init__(self, body: bytes, *, status: int = 200, headers: dict[str, str] | None = None,
+                 chunked: bool = False) -> None:
+        server_side = self
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def verify_request(self, request, client_address) -> bool:
+                server_side.connections += 1
+                return True
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server_side.answer(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.body, self.status, self.chunked = body, status, chunked
+        self.headers = {"Content-Type": "application/ld+json", **(headers or {})}
+        self.connections = 0
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        """Send the body; a reader that hangs up early is no error."""
+        try:
+            handler.send_response(self.status)
+            for name, value in self.headers.items():
+                handler.send_header(name, value)
+            handler.send_header("Transfer-Encoding" if self.chunked else "Content-Length",
+                                "chunked" if self.chunked else str(len(self.body)))
+            handler.send_header("Connection", "close")
+            handler.end_headers()
+            if not self.chunked:
+                handler.wfile.write(self.body)
+                return
+            for start in range(0, len(self.body), 16 * 1024):
+                piece = self.body[start:start + 16 * 1024]
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            handler.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
+        handler.close_connection = True
 
     def close(self) -> None:
         self._server.shutdown()

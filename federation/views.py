@@ -24,6 +24,7 @@ from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.models import Peer
 from federation.peering import JoinRefused, peer_admit
 from federation.tasks import sync_peer_task
+from federation.throttle import client_of, throttle_wait
 from hub.access import bearer_token
 from hub.negotiation import jsonld_response
 from hub.selectors import local_node
@@ -120,7 +121,13 @@ def nudge(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def join(request: HttpRequest) -> HttpResponse:
-    """POST /api/federation/join: a node holding this node's invitation asks to peer."""
+    """POST /api/federation/join: a node holding this node's invitation asks to peer (throttled per client)."""
+    client = client_of(request)
+    wait = throttle_wait(scope="join", client=client, rate=settings.HUB_THROTTLE_JOIN)
+    if wait is not None:
+        log.info("Join refused: too many join requests from %s", client)
+        detail = _("Too many join requests from this address; try again later.")
+        return problem_response(429, detail, headers={"Retry-After": str(wait)})
     try:
         payload = _join_payload(request)
         peer, credentials = peer_admit(
@@ -130,7 +137,7 @@ def join(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         return problem_response(400, _("The join request cannot be read: %(error)s") % {"error": error})
     except JoinRefused as error:
-        log.warning("Join refused: %s", error.reason)
+        log.warning("Join from %s refused: %s", client, error.reason)
         return problem_response(error.status, str(error))
     transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
     return JsonResponse(credentials, status=201)

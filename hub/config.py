@@ -17,6 +17,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 LOOPBACK_NETWORKS = "127.0.0.1/32,::1/128"
 METRICS_TOKEN_MIN_LENGTH = 32
+RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+              "d": 86400, "day": 86400}
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -41,6 +43,7 @@ class Config:
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
+    throttle_join: tuple[int, int]
 
     @property
     def host(self) -> str:
@@ -93,6 +96,18 @@ def _networks(env: dict[str, str], name: str, default: str) -> tuple[IPNetwork, 
         raise ConfigurationError(
             f"{name} must be comma-separated IP addresses or networks such as 10.0.0.0/8; got {raw!r}."
         ) from None
+
+
+def _rate(env: dict[str, str], name: str, default: str) -> tuple[int, int]:
+    """A request rate such as ``10/hour`` as (requests, seconds)."""
+    raw = env.get(name, "").strip() or default
+    count, _, unit = (part.strip() for part in raw.partition("/"))
+    seconds = RATE_UNITS.get(unit.lower()) or RATE_UNITS.get(unit.lower().removesuffix("s"))
+    if not (count.isascii() and count.isdigit()) or int(count) == 0 or seconds is None:
+        raise ConfigurationError(
+            f"{name} must be a rate such as 10/hour (per second, minute, hour or day); got {raw!r}."
+        )
+    return int(count), seconds
 
 
 def _metrics_token(env: dict[str, str]) -> str:
@@ -177,4 +192,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),
+        throttle_join=_rate(env, "HUB_THROTTLE_JOIN", default="10/hour"),
     )

@@ -18,6 +18,7 @@ HUB_FEDERATION = CONFIG.federation
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
+HUB_THROTTLE_JOIN = CONFIG.throttle_join  # (requests, seconds) per client address at /api/federation/join
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
@@ -95,13 +96,20 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(CONFIG.database_url)}
 
-# Each process keeps its own: rendered API list pages (api.caching, at most about 500 × 70 KB) and
-# the API's request-rate counters.
+# "default": each process keeps its own: rendered API list pages (api.caching, at most about
+# 500 × 70 KB) and the API's request-rate counters. "shared": what all the node's processes must
+# count together (federation.throttle: join requests per client), in files under HUB_DATA_DIR, the
+# folder they all share on the node's one machine.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 500},
-    }
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(HUB_DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

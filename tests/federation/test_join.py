@@ -1,10 +1,13 @@
 """POST /api/federation/join as a hostile caller meets it: the invitation is checked before any request
-leaves the node, descriptors are small, and refusals echo nothing remote.
+leaves the node, descriptors are small, callers are throttled, and refusals echo nothing remote.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import tracemalloc
 import zlib
 from datetime import timedelta
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from federation.models import Invitation, Peer
 from federation.peering import InvitationContent, invitation_read, peer_invite
+from tests.conftest import PROJECT_DIR
 from tests.network.fakes import BodyServer, ConnectionCounter, FakeNode
 
 MiB = 1024 * 1024
@@ -130,6 +134,57 @@ def test_a_hostile_descriptor_is_refused_without_the_memory_growing(invitation, 
     assert growth < MEMORY_SLACK, f"{kind}: the join held {growth / MiB:.1f} MiB more at its peak"
     assert response.status_code == 400, response.content[:300]
     assert not Peer.objects.exists()
+
+
+# Throttled per client.
+
+
+@pytest.mark.django_db
+def test_the_eleventh_join_from_one_address_within_the_window_gets_429(invitation, listener, settings):
+    settings.HUB_THROTTLE_JOIN = (10, 3600)
+    answers = [join(invitation, listener.url, secret="falsch", address="198.51.100.7").status_code for _ in range(10)]
+    eleventh = join(invitation, listener.url, address="198.51.100.7")
+    assert answers == [403] * 10
+    assert eleventh.status_code == 429
+    assert 0 < int(eleventh["Retry-After"]) <= 3600
+    assert "Too many join requests" in problem(eleventh)["detail"]
+    assert join(invitation, listener.url, secret="falsch", address="198.51.100.8").status_code == 403
+    assert listener.connections == 0
+
+
+@pytest.mark.django_db
+def test_clients_behind_the_local_proxy_are_throttled_each_by_their_own_address(invitation, listener, settings):
+    settings.HUB_THROTTLE_JOIN = (2, 3600)
+    proxied = {"address": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+    first = [join(invitation, listener.url, secret="falsch", **proxied).status_code for _ in range(3)]
+    other = join(invitation, listener.url, secret="falsch", address="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert first == [403, 403, 429]
+    assert other.status_code == 403
+
+
+THROTTLED_PROCESS = """
+import django, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+django.setup()
+from django.test import Client
+answers = [Client().post("/api/federation/join", b"{}", content_type="application/json", REMOTE_ADDR="198.51.100.9")
+           .status_code for _ in range(int(sys.argv[1]))]
+print(" ".join(map(str, answers)))
+"""
+
+
+def test_the_join_throttle_counts_across_the_nodes_processes(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL"))}
+    env |= {"HUB_DATA_DIR": str(tmp_path), "HUB_THROTTLE_JOIN": "3/hour"}
+
+    def run(requests: int) -> str:
+        result = subprocess.run([sys.executable, "-c", THROTTLED_PROCESS, str(requests)], cwd=PROJECT_DIR, env=env,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert run(2) == "400 400"
+    assert run(2) == "400 429"
 
 
 # Refusals say what is wrong in the node's own words, never in the remote's.

@@ -153,6 +153,10 @@ def invitation_check(*, invitation_id: str, secret: str, lock: bool = False) -> 
 
 def _joining_base(node_url: str) -> str:
     """The joining node's base URL if this node may contact it; the refusal names no address."""
+    if needs_https(node_url):
+        message = _("This node is in production and peers over https only: "
+                    "the node URL must start with https://.")
+        raise JoinRefused(message, status=400)
     try:
         return checked_base_url(node_url)
     except PeeringError as error:
@@ -197,8 +201,9 @@ def peer_remove(*, peer: Peer) -> None:
 
 def descriptor_fetch(base: str) -> dict[str, Any]:
     """Fetch a node's descriptor (at most 64 KiB) from its own URL; check it is that node's, self-signed."""
-    document = http.get_json(f"{base}/.well-known/stadtlabor", allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
-                             max_bytes=MAX_DESCRIPTOR_BYTES)
+    url = f"{base}/.well-known/stadtlabor"
+    raise_if_insecure(url)
+    document = http.get_json(url, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS, max_bytes=MAX_DESCRIPTOR_BYTES)
     descriptor_check(document, base)
     return document
 
@@ -236,14 +241,28 @@ def node_pin(descriptor: dict[str, Any]) -> Node:
 
 
 def checked_base_url(url: str) -> str:
-    """A peer's base URL, normalised, if this node may contact it: http(s), a host, no path."""
+    """A peer's base URL, normalised, if this node may contact it: https (or http in development), no path."""
     try:
+        raise_if_insecure(url)
         base = http.validate_peer_url(url, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
     except http.PeerRequestError as error:
         raise PeeringError(f"This node will not contact that address: {error}") from None
     if urlsplit(base).path:
         raise PeeringError(f"A node's address is a site root without a path; got {url}.")
     return base
+
+
+def needs_https(url: str) -> bool:
+    """Whether this node refuses ``url`` for not being https: a production node peers over https only."""
+    return bool(settings.HUB_PEERS_HTTPS_ONLY) and url[:8].lower() != "https://"
+
+
+def raise_if_insecure(url: str) -> None:
+    """Refuse a peer URL that is not https on a production node, before anything is resolved or sent."""
+    if needs_https(url):
+        shown = http.check_outbound_url(url, allow_private=True)  # a malformed URL is refused as such first
+        reason = "this node is in production and contacts peers over https only"
+        raise http.PeerRefused(f"Peer URL refused: {shown} ({reason})", url=url)
 
 
 def _application_for(base: str) -> tuple[Application, str]:

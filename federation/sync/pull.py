@@ -21,6 +21,7 @@ from django.utils import timezone
 from federation import http
 from federation.models import Peer, SyncRun
 from federation.paging import MAX_PULL_PAGE_BYTES, PULL_PAGE_SIZE
+from federation.peering import raise_if_insecure
 from federation.sync.apply import feed_apply_page
 
 PAGE_SIZE = PULL_PAGE_SIZE
@@ -127,6 +128,7 @@ def _descriptor(peer: Peer, origin: str) -> Any:
 
 def _get(peer: Peer, url: str) -> Any:
     """GET with the peer's token, fetching a new one once if the peer says it expired."""
+    raise_if_insecure(url)
     try:
         return http.get_json(url, token=token_for(peer), allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
                              max_bytes=MAX_PULL_PAGE_BYTES)
@@ -141,6 +143,7 @@ def token_for(peer: Peer, *, renew: bool = False) -> str:
     """A federation token for the peer, cached on the row until shortly before it expires."""
     if not renew and peer.access_token and peer.token_expires_at and peer.token_expires_at > timezone.now():
         return peer.access_token
+    raise_if_insecure(f"{peer.base_url}/o/token/")
     answer = http.post_form(
         f"{peer.base_url}/o/token/",
         {"grant_type": "client_credentials", "scope": "federation"},

@@ -39,6 +39,8 @@ class Config:
     production: bool
     allow_private_peers: bool
     sync_interval: int
+    sync_time_budget: int
+    sync_page_budget: int
     federation: bool
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
@@ -72,14 +74,14 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
 
 
-def _integer(env: dict[str, str], name: str, default: int) -> int:
+def _integer(env: dict[str, str], name: str, default: int, unit: str = "seconds") -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number of seconds; got {raw!r}.") from None
+        raise ConfigurationError(f"{name} must be a whole number of {unit}; got {raw!r}.") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive; got {value}.")
     return value
@@ -188,6 +190,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         production=production,
         allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
         sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
+        sync_time_budget=_integer(env, "HUB_SYNC_TIME_BUDGET", default=120),
+        sync_page_budget=_integer(env, "HUB_SYNC_PAGE_BUDGET", default=10_000, unit="pages"),
         federation=_flag(env, "HUB_FEDERATION", default=True),
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),

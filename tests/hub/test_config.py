@@ -19,6 +19,7 @@ def test_development_needs_no_variable(tmp_path):
     assert config.broker_url == "filesystem://"
     assert config.allow_private_peers
     assert config.throttle_join == (10, 3600)
+    assert (config.sync_time_budget, config.sync_page_budget) == (120, 10_000)
 
 
 def test_join_rates_are_read_per_second_minute_hour_or_day(tmp_path):
@@ -58,6 +59,8 @@ def test_production_defaults_are_strict(tmp_path):
         ("HUB_BASE_URL", "https://hub.example.de/stadtlabor", "without path"),
         ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of"),
         ("HUB_SYNC_INTERVAL", "often", "whole number"),
+        ("HUB_SYNC_TIME_BUDGET", "0", "must be positive"),
+        ("HUB_SYNC_PAGE_BUDGET", "many", "whole number of pages"),
         ("HUB_THROTTLE_JOIN", "10 per hour", "rate such as 10/hour"),
         ("HUB_THROTTLE_JOIN", "0/hour", "rate such as 10/hour"),
     ],

@@ -4,7 +4,8 @@
 pull from it: its own Ed25519 key, a signed descriptor at ``/.well-known/stadtlabor``, a token
 endpoint, the join endpoint (it accepts any invitation) and a feed of whatever documents the test
 puts in ``feed`` (appending to it is a change the next pull sees). It can misbehave on request
-(``switch``): be down, answer 500, answer garbage or hang. ``ConnectionCounter`` is a listener that
+(``switch``): be down, answer 500, answer garbage or hang. ``HostileFeed`` is a FakeNode whose feed
+walk never ends in one of the ways a hostile peer would try. ``ConnectionCounter`` is a listener that
 only counts who connects to it; ``BodyServer`` answers every request with one body (too large, a
 compression bomb, an error page).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -146,6 +148,10 @@ class FakeNode:
             page["next"] = f"{feed_url}?after={start + len(items)}"
         return page
 
+    def relayed_descriptor(self, iri: str) -> dict[str, Any] | None:
+        """The descriptor it answers at /api/federation/descriptor for ``iri``: only its own."""
+        return self.descriptor() if iri == self.iri else None
+
     def invitation(self) -> str:
         """An invitation to peer with this fake (it accepts any)."""
         return invitation_for(self.base_url)
@@ -200,8 +206,9 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
         if route == ("POST", "/api/federation/nudge"):
             return self._json(202, {"queued": True})
         if route == ("GET", "/api/federation/descriptor"):
-            if parse_qs(parts.query).get("iri") == [self.fake.iri]:
-                return self._json(200, self.fake.descriptor())
+            document = self.fake.relayed_descriptor(parse_qs(parts.query).get("iri", [""])[0])
+            if document is not None:
+                return self._json(200, document)
             return self._json(404, {"title": "This node holds no descriptor for that node."})
         if route == ("GET", "/api/federation/feed"):
             return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
@@ -254,6 +261,63 @@ class ConnectionCounter:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class HostileFeed(FakeNode):
+    """A FakeNode whose feed walk never ends: after a first honest page it serves ``walk`` pages.
+
+    ``empty``: empty pages, each with a ``next``; ``stuck``: a page whose ``next`` repeats its own cursor;
+    ``back``: a page whose ``next`` goes back to the start; ``endless``: one new method card a page, for
+    ever, each page ``delay`` seconds late; ``relays``: one page of cards from ``RELAYED`` origins it does
+    not know either, so that the reader asks it for their descriptors, each answer ``delay`` seconds late.
+    After ``SAFETY_PAGES`` pages it answers something that is not a page, so that a reader without limits
+    still stops and the test can say what it saw.
+    """
+
+    SAFETY_PAGES = 40
+    RELAYED = 6
+
+    def __init__(self, walk: str, *, delay: float = 0.0) -> None:
+        super().__init__("Endloslabor", "Nirgendwo")
+        assert walk in ("empty", "stuck", "back", "endless", "relays"), walk
+        self.walk, self.delay = walk, delay
+
+    def feed_page(self, after: str) -> dict[str, Any]:
+        """The first page holds its descriptor, lab and a card; what follows depends on ``walk``."""
+        served = self.served("/api/federation/feed")
+        if served > self.SAFETY_PAGES:
+            return {"type": "NotAPage", "note": f"served {served} pages"}
+        start = int(after) if after.isdigit() else 0
+        if start == 0:
+            return self._page(start, [self.descriptor(), self.lab(), self.method("Erste Seite"), *self._relayed()], 1)
+        if self.walk == "relays":
+            return self._page(start, [], None)
+        if self.walk == "empty":
+            return self._page(start, [], start + 1)
+        time.sleep(self.delay)
+        following = {"stuck": start, "back": 0, "endless": start + 1}[self.walk]
+        return self._page(start, [self.method(f"Seite {start}")], following)
+
+    def relayed_descriptor(self, iri: str) -> dict[str, Any] | None:
+        """Its own descriptor; for the origins it relays, nothing, slowly."""
+        if iri == self.iri:
+            return self.descriptor()
+        time.sleep(self.delay)
+        return None
+
+    def _relayed(self) -> list[dict[str, Any]]:
+        if self.walk != "relays":
+            return []
+        return [self.sign(method_document(f"http://127.0.0.1:{port}", f"Weitergereicht {port}"))
+                for port in range(1, self.RELAYED + 1)]
+
+    def _page(self, start: int, items: list[Any], following: int | None) -> dict[str, Any]:
+        feed_url = f"{self.base_url}/api/federation/feed"
+        page = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{feed_url}?after={start}",
+                "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": items}
+        if following is not None:
+            page["next"] = f"{feed_url}?after={following}"
+        return page
 
 
 class BodyServer:

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from api.errors import problem_response
 from federation.codecs.shape import is_http_iri
 from federation.feed import descriptor_document, feed_page, feed_page_json
-from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.models import Peer
+from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.peering import JoinRefused, peer_admit
 from federation.tasks import sync_peer_task
 from federation.throttle import client_of, throttle_wait

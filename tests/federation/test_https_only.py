@@ -17,7 +17,13 @@ from django.test import Client
 from federation import http
 from federation.management.commands.sync import report
 from federation.models import Peer
-from federation.peering import PeeringError, descriptor_fetch, invitation_read, peer_invite, peer_join
+from federation.peering import (
+    PeeringError,
+    descriptor_fetch,
+    invitation_read,
+    peer_invite,
+    peer_join,
+)
 from federation.sync import sync_peer
 from hub.models import Node
 from tests.conftest import PROJECT_DIR

@@ -17,6 +17,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 LOOPBACK_NETWORKS = "127.0.0.1/32,::1/128"
 METRICS_TOKEN_MIN_LENGTH = 32
+RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+              "d": 86400, "day": 86400}
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -37,10 +39,13 @@ class Config:
     production: bool
     allow_private_peers: bool
     sync_interval: int
+    sync_time_budget: int
+    sync_page_budget: int
     federation: bool
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
+    throttle_join: tuple[int, int]
 
     @property
     def host(self) -> str:
@@ -69,14 +74,14 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
 
 
-def _integer(env: dict[str, str], name: str, default: int) -> int:
+def _integer(env: dict[str, str], name: str, default: int, unit: str = "seconds") -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number of seconds; got {raw!r}.") from None
+        raise ConfigurationError(f"{name} must be a whole number of {unit}; got {raw!r}.") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive; got {value}.")
     return value
@@ -93,6 +98,18 @@ def _networks(env: dict[str, str], name: str, default: str) -> tuple[IPNetwork, 
         raise ConfigurationError(
             f"{name} must be comma-separated IP addresses or networks such as 10.0.0.0/8; got {raw!r}."
         ) from None
+
+
+def _rate(env: dict[str, str], name: str, default: str) -> tuple[int, int]:
+    """A request rate such as ``10/hour`` as (requests, seconds)."""
+    raw = env.get(name, "").strip() or default
+    count, _, unit = (part.strip() for part in raw.partition("/"))
+    seconds = RATE_UNITS.get(unit.lower()) or RATE_UNITS.get(unit.lower().removesuffix("s"))
+    if not (count.isascii() and count.isdigit()) or int(count) == 0 or seconds is None:
+        raise ConfigurationError(
+            f"{name} must be a rate such as 10/hour (per second, minute, hour or day); got {raw!r}."
+        )
+    return int(count), seconds
 
 
 def _metrics_token(env: dict[str, str]) -> str:
@@ -173,8 +190,11 @@ def load(env: dict[str, str] | None = None) -> Config:
         production=production,
         allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
         sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
+        sync_time_budget=_integer(env, "HUB_SYNC_TIME_BUDGET", default=120),
+        sync_page_budget=_integer(env, "HUB_SYNC_PAGE_BUDGET", default=10_000, unit="pages"),
         federation=_flag(env, "HUB_FEDERATION", default=True),
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),
+        throttle_join=_rate(env, "HUB_THROTTLE_JOIN", default="10/hour"),
     )

@@ -14,10 +14,14 @@ HUB_BASE_URL = CONFIG.base_url
 HUB_DATA_DIR = CONFIG.data_dir
 HUB_ALLOW_PRIVATE_PEERS = CONFIG.allow_private_peers
 HUB_SYNC_INTERVAL = CONFIG.sync_interval
+HUB_SYNC_TIME_BUDGET = CONFIG.sync_time_budget  # seconds one run may walk a peer's feed
+HUB_SYNC_PAGE_BUDGET = CONFIG.sync_page_budget  # pages one run may read
 HUB_FEDERATION = CONFIG.federation
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
+HUB_PEERS_HTTPS_ONLY = CONFIG.production  # a production node contacts and admits peers over https only
+HUB_THROTTLE_JOIN = CONFIG.throttle_join  # (requests, seconds) per client address at /api/federation/join
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
@@ -97,13 +101,20 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(CONFIG.database_url)}
 
-# Each process keeps its own: rendered API list pages (api.caching, at most about 500 × 70 KB) and
-# the API's request-rate counters.
+# "default": each process keeps its own: rendered API list pages (api.caching, at most about
+# 500 × 70 KB) and the API's request-rate counters. "shared": what all the node's processes must
+# count together (federation.throttle: join requests per client), in files under HUB_DATA_DIR, the
+# folder they all share on the node's one machine.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 500},
-    }
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(HUB_DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -84,6 +84,10 @@ class SyncRun(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     rejections = models.JSONField(default=list, blank=True, help_text="[{id, reason}] for each rejected document.")
     error = models.TextField(blank=True)
+    stopped = models.CharField(
+        max_length=500, blank=True,
+        help_text="Why the run ended before the end of the peer's feed (its time or page budget), if it did.",
+    )
 
     class Meta:
         verbose_name = _("sync run")

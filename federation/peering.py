@@ -2,9 +2,10 @@
 
 On node B, ``peer_invite`` makes an invitation naming B's base URL and a one-time secret. On node A,
 ``peer_join`` checks B's signed descriptor, creates A's OAuth client for B and posts the invitation
-to B's join endpoint with those credentials; B (``peer_accept``) checks the invitation, fetches and
-checks A's descriptor at the URL A claims, pins A's key and answers with B's client for A. Each side
-then holds credentials for the other (scope ``federation`` only) and pulls from it.
+to B's join endpoint with those credentials; B (``peer_admit``) checks the invitation before anything
+else, then fetches and checks A's descriptor at the URL A claims, and ``peer_accept`` pins A's key and
+answers with B's client for A. Each side then holds credentials for the other (scope ``federation``
+only) and pulls from it.
 """
 
 from __future__ import annotations
@@ -23,20 +24,35 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.models import Application
 
 from federation import http
 from federation.codecs import DocumentError, from_document, key_id
 from federation.models import Invitation, Peer
+from federation.paging import MAX_DESCRIPTOR_BYTES
 from federation.proofs import ProofError, verify
 from hub.models import Node
 from hub.multikey import MultikeyError, decode_public_key
 
 INVITATION_PREFIX = "stadtlabor-invitation:"
+_NO_HASH = "0" * 64  # compared with when the invitation is unknown, so that both cases take as long
 
 
 class PeeringError(Exception):
     """Peering cannot go on; the message says why in words for the person doing it."""
+
+
+class InvitationRefused(PeeringError):
+    """The invitation presented is unknown, does not match its secret, was used or has expired."""
+
+
+class JoinRefused(PeeringError):
+    """A join request is refused: the message is fit to answer with, ``reason`` (for the log) says more."""
+
+    def __init__(self, message: str, *, status: int, reason: str = "") -> None:
+        super().__init__(message)
+        self.status, self.reason = status, reason or message
 
 
 @dataclass(frozen=True)
@@ -100,17 +116,70 @@ def peer_join(*, invitation: str) -> Peer:
         raise
 
 
+def peer_admit(*, invitation_id: str, secret: str, node_url: str, client_id: str,
+               client_secret: str) -> tuple[Peer, dict[str, str]]:
+    """Admit a joining node: its invitation is checked before any request leaves this node."""
+    try:
+        invitation_check(invitation_id=invitation_id, secret=secret)
+    except InvitationRefused as error:
+        raise JoinRefused(str(error), status=403) from None
+    base = _joining_base(node_url)
+    descriptor = _joining_descriptor(base)
+    try:
+        credentials = peer_accept(invitation_id=invitation_id, secret=secret, node_url=base, client_id=client_id,
+                                  client_secret=client_secret, descriptor=descriptor)
+    except InvitationRefused as error:  # used by a join that finished meanwhile
+        raise JoinRefused(str(error), status=403) from None
+    except PeeringError as error:
+        message = _("This node cannot peer with the joining node: it peers with it already, "
+                    "or holds another key for it.")
+        raise JoinRefused(message, status=403, reason=str(error)) from None
+    return Peer.objects.get(node__iri=base + "/"), credentials
+
+
+def invitation_check(*, invitation_id: str, secret: str, lock: bool = False) -> Invitation:
+    """Return the invitation if the secret matches its hash and it is unused and unexpired."""
+    invitations = Invitation.objects.select_for_update() if lock else Invitation.objects
+    invitation = invitations.filter(pk=_uuid_or_none(invitation_id)).first()
+    matches = hmac.compare_digest(invitation.secret_hash if invitation else _NO_HASH, _hash(secret))
+    if invitation is None or not matches:
+        raise InvitationRefused(_("The invitation is unknown."))
+    if invitation.used_at is not None:
+        raise InvitationRefused(_("The invitation has been used already; ask for a new one."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationRefused(_("The invitation has expired; ask for a new one."))
+    return invitation
+
+
+def _joining_base(node_url: str) -> str:
+    """The joining node's base URL if this node may contact it; the refusal names no address."""
+    if needs_https(node_url):
+        message = _("This node is in production and peers over https only: "
+                    "the node URL must start with https://.")
+        raise JoinRefused(message, status=400)
+    try:
+        return checked_base_url(node_url)
+    except PeeringError as error:
+        message = _("This node will not contact the node URL given: it must be the site root of a node "
+                    "on a public address.")
+        raise JoinRefused(message, status=400, reason=str(error)) from None
+
+
+def _joining_descriptor(base: str) -> dict[str, Any]:
+    """The joining node's checked descriptor; the refusal holds nothing the remote side sent."""
+    try:
+        return descriptor_fetch(base)
+    except (PeeringError, http.PeerRequestError) as error:
+        message = _("The node's descriptor could not be fetched from the node URL, or it is not that "
+                    "node's signed descriptor.")
+        raise JoinRefused(message, status=400, reason=str(error)) from None
+
+
 @transaction.atomic
 def peer_accept(*, invitation_id: str, secret: str, node_url: str, client_id: str, client_secret: str,
                 descriptor: dict[str, Any]) -> dict[str, str]:
     """Accept a joining node holding a valid invitation; return this node's credentials for it."""
-    invitation = Invitation.objects.select_for_update().filter(pk=_uuid_or_none(invitation_id)).first()
-    if invitation is None or not hmac.compare_digest(invitation.secret_hash, _hash(secret)):
-        raise PeeringError("The invitation is unknown.")
-    if invitation.used_at is not None:
-        raise PeeringError("The invitation has been used already; ask for a new one.")
-    if invitation.expires_at <= timezone.now():
-        raise PeeringError("The invitation has expired; ask for a new one.")
+    invitation = invitation_check(invitation_id=invitation_id, secret=secret, lock=True)
     if Peer.objects.filter(node__iri=node_url + "/").exists():
         raise PeeringError(f"This node already peers with {node_url}.")
     node = node_pin(descriptor)
@@ -131,8 +200,10 @@ def peer_remove(*, peer: Peer) -> None:
 
 
 def descriptor_fetch(base: str) -> dict[str, Any]:
-    """Fetch a node's descriptor from its own URL and check it is that node's, signed by its key."""
-    document = http.get_json(f"{base}/.well-known/stadtlabor", allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
+    """Fetch a node's descriptor (at most 64 KiB) from its own URL; check it is that node's, self-signed."""
+    url = f"{base}/.well-known/stadtlabor"
+    raise_if_insecure(url)
+    document = http.get_json(url, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS, max_bytes=MAX_DESCRIPTOR_BYTES)
     descriptor_check(document, base)
     return document
 
@@ -170,14 +241,28 @@ def node_pin(descriptor: dict[str, Any]) -> Node:
 
 
 def checked_base_url(url: str) -> str:
-    """A peer's base URL, normalised, if this node may contact it: http(s), a host, no path."""
+    """A peer's base URL, normalised, if this node may contact it: https (or http in development), no path."""
     try:
+        raise_if_insecure(url)
         base = http.validate_peer_url(url, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
     except http.PeerRequestError as error:
         raise PeeringError(f"This node will not contact that address: {error}") from None
     if urlsplit(base).path:
         raise PeeringError(f"A node's address is a site root without a path; got {url}.")
     return base
+
+
+def needs_https(url: str) -> bool:
+    """Whether this node refuses ``url`` for not being https: a production node peers over https only."""
+    return bool(settings.HUB_PEERS_HTTPS_ONLY) and url[:8].lower() != "https://"
+
+
+def raise_if_insecure(url: str) -> None:
+    """Refuse a peer URL that is not https on a production node, before anything is resolved or sent."""
+    if needs_https(url):
+        shown = http.check_outbound_url(url, allow_private=True)  # a malformed URL is refused as such first
+        reason = "this node is in production and contacts peers over https only"
+        raise http.PeerRefused(f"Peer URL refused: {shown} ({reason})", url=url)
 
 
 def _application_for(base: str) -> tuple[Application, str]:

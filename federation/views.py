@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import cache, wraps
 from pathlib import Path
@@ -12,16 +13,17 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from federation import http
 from federation.codecs.shape import is_http_iri
 from federation.feed import descriptor_document, feed_page, feed_page_json
 from federation.models import Peer
 from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
-from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
+from federation.peering import JoinRefused, peer_admit
 from federation.tasks import sync_peer_task
+from federation.throttle import client_of, throttle_wait
 from hub.access import bearer_token
 from hub.negotiation import jsonld_response
 from hub.problems import problem_response
@@ -29,6 +31,8 @@ from hub.selectors import local_node
 
 VOCABULARY_FILE = Path(__file__).with_name("contexts") / "stadtlabor-v1.jsonld"
 MAX_JOIN_BODY = 16 * 1024
+
+log = logging.getLogger(__name__)
 
 
 @require_GET
@@ -117,21 +121,24 @@ def nudge(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def join(request: HttpRequest) -> HttpResponse:
-    """POST /api/federation/join: a node holding this node's invitation asks to peer."""
+    """POST /api/federation/join: a node holding this node's invitation asks to peer (throttled per client)."""
+    client = client_of(request)
+    wait = throttle_wait(scope="join", client=client, rate=settings.HUB_THROTTLE_JOIN)
+    if wait is not None:
+        log.info("Join refused: too many join requests from %s", client)
+        detail = _("Too many join requests from this address; try again later.")
+        return problem_response(429, detail, headers={"Retry-After": str(wait)})
     try:
         payload = _join_payload(request)
-        base = checked_base_url(payload["node"])
-        descriptor = http.get_json(f"{base}/.well-known/stadtlabor", allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
-        descriptor_check(descriptor, base)
-        credentials = peer_accept(
-            invitation_id=payload["invitation"], secret=payload["secret"], node_url=base,
-            client_id=payload["client_id"], client_secret=payload["client_secret"], descriptor=descriptor,
+        peer, credentials = peer_admit(
+            invitation_id=payload["invitation"], secret=payload["secret"], node_url=payload["node"],
+            client_id=payload["client_id"], client_secret=payload["client_secret"],
         )
-    except PeeringError as error:
-        return problem_response(403, str(error))
-    except (http.PeerRequestError, ValueError) as error:
-        return problem_response(400, f"The join request cannot be completed: {error}")
-    peer = Peer.objects.get(node__iri=base + "/")
+    except ValueError as error:
+        return problem_response(400, _("The join request cannot be read: %(error)s") % {"error": error})
+    except JoinRefused as error:
+        log.warning("Join from %s refused: %s", client, error.reason)
+        return problem_response(error.status, str(error))
     transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
     return JsonResponse(credentials, status=201)
 

@@ -38,6 +38,12 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def shared_cache(settings, tmp_path):
+    """Every test gets its own shared cache (the node's cross-process counters), kept in its tmp_path."""
+    settings.CACHES = settings.CACHES | {"shared": settings.CACHES["shared"] | {"LOCATION": str(tmp_path / "cache")}}
+
+
+@pytest.fixture(autouse=True)
 def node_key_path(settings, tmp_path):
     """Every test gets its own key file location, so no test touches a real node's key."""
     settings.HUB_NODE_KEY_PATH = tmp_path / "node-key.pem"

@@ -18,6 +18,14 @@ def test_development_needs_no_variable(tmp_path):
     assert config.database_url == f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     assert config.broker_url == "filesystem://"
     assert config.allow_private_peers
+    assert config.throttle_join == (10, 3600)
+    assert (config.sync_time_budget, config.sync_page_budget) == (120, 10_000)
+
+
+def test_join_rates_are_read_per_second_minute_hour_or_day(tmp_path):
+    rates = [load({"HUB_THROTTLE_JOIN": text, "HUB_DATA_DIR": str(tmp_path)}).throttle_join
+             for text in ("5/second", "20/min", "3/hours", "100/d")]
+    assert rates == [(5, 1), (20, 60), (3, 3600), (100, 86400)]
 
 
 def test_development_secret_key_is_kept_private_and_stable(tmp_path):
@@ -51,6 +59,10 @@ def test_production_defaults_are_strict(tmp_path):
         ("HUB_BASE_URL", "https://hub.example.de/stadtlabor", "without path"),
         ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of"),
         ("HUB_SYNC_INTERVAL", "often", "whole number"),
+        ("HUB_SYNC_TIME_BUDGET", "0", "must be positive"),
+        ("HUB_SYNC_PAGE_BUDGET", "many", "whole number of pages"),
+        ("HUB_THROTTLE_JOIN", "10 per hour", "rate such as 10/hour"),
+        ("HUB_THROTTLE_JOIN", "0/hour", "rate such as 10/hour"),
     ],
 )
 def test_malformed_values_are_named(tmp_path, name, value, message):

@@ -104,8 +104,14 @@ def join_bodies(fake: FakeNode, invitation: InvitationContent) -> st.SearchStrat
     return mostly(objects.map(orjson.dumps), garbage)
 
 
+@pytest.fixture
+def joins_unthrottled(settings):  # pytest-django's settings, not hypothesis's
+    """A join rate high enough that the fuzzer meets the endpoint rather than its 429s."""
+    settings.HUB_THROTTLE_JOIN = (1_000_000, 3600)
+
+
 @pytest.mark.django_db
-def test_the_join_endpoint_answers_any_request_without_a_server_error(node, joining_node):
+def test_the_join_endpoint_answers_any_request_without_a_server_error(node, joining_node, joins_unthrottled):
     invitation = invitation_read(peer_invite())
     client = Client()
     # Mostly damaged (a successful join costs a hashed client secret, ~0.5 s), sometimes signed again.
@@ -136,7 +142,7 @@ def test_a_join_with_a_descriptor_whose_protocol_version_is_a_list_is_refused(no
     body = {"invitation": invitation.id, "secret": invitation.secret, "node": joining_node.base_url,
             "client_id": "c", "client_secret": "s"}
     response = Client(raise_request_exception=False).post("/api/federation/join", body, content_type="application/json")
-    assert response.status_code == 403, response.status_code
+    assert response.status_code == 400, response.status_code  # as for a descriptor that cannot be fetched: no oracle
     problem_or_success(response)
 
 

@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
 
 def report(run: SyncRun) -> str:
-    """A sync run as a few lines: counts, duration, each rejection with its reason, the error."""
+    """A sync run as a few lines: counts, duration, each rejection with its reason, why it stopped, the error."""
     status = "ok" if run.ok else "FAILED"
     lines = [
         f"{run.peer.base_url}: {status} in {run.duration or 0:.2f} s, {run.pages} page(s), "
@@ -45,6 +45,8 @@ def report(run: SyncRun) -> str:
     lines += [f"  rejected {item['id']}: {item['reason']}" for item in run.rejections[:MAX_REJECTIONS_SHOWN]]
     if run.rejected > MAX_REJECTIONS_SHOWN:
         lines.append(f"  … and {run.rejected - MAX_REJECTIONS_SHOWN} more rejections (see the admin's sync runs)")
+    if run.stopped:
+        lines.append(f"  stopped: {run.stopped}")
     if run.error:
         lines.append(f"  error: {run.error}")
     return "\n".join(lines)

@@ -99,7 +99,7 @@ def peer_join(*, invitation: str) -> Peer:
     if Peer.objects.filter(node__iri=base + "/").exists():
         raise PeeringError(f"This node already peers with {base}.")
     descriptor = descriptor_fetch(base)
-    application, secret = _application_for(base)
+    application, secret = _application_for(base)  # not stored until the other node has answered
     try:
         answer = http.post_json(
             f"{base}/api/federation/join",
@@ -107,13 +107,14 @@ def peer_join(*, invitation: str) -> Peer:
              "client_id": application.client_id, "client_secret": secret},
             allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
         )
-        credentials = _credentials(answer)
-        with transaction.atomic():
-            node = node_pin(descriptor)
-            return Peer.objects.create(node=node, application=application, **credentials)
-    except (http.PeerRequestError, PeeringError):
-        application.delete()
-        raise
+    except http.PeerRequestError as error:
+        raise PeeringError(_("The node that issued the invitation did not answer the join: %(error)s")
+                           % {"error": error}) from None
+    credentials = _credentials(answer)
+    with transaction.atomic():
+        node = node_pin(descriptor)
+        application.save()
+        return Peer.objects.create(node=node, application=application, **credentials)
 
 
 def peer_admit(*, invitation_id: str, secret: str, node_url: str, client_id: str,
@@ -184,6 +185,7 @@ def peer_accept(*, invitation_id: str, secret: str, node_url: str, client_id: st
         raise PeeringError(f"This node already peers with {node_url}.")
     node = node_pin(descriptor)
     application, own_secret = _application_for(node_url)
+    application.save()
     Peer.objects.create(node=node, application=application, client_id=client_id[:100], client_secret=client_secret[:255])
     invitation.used_at, invitation.used_by = timezone.now(), node
     invitation.save(update_fields=["used_at", "used_by"])
@@ -266,9 +268,13 @@ def raise_if_insecure(url: str) -> None:
 
 
 def _application_for(base: str) -> tuple[Application, str]:
-    """A new confidential client-credentials application for a peer, and its secret in clear."""
+    """A new, unsaved confidential client-credentials application for a peer, and its secret in clear.
+
+    It is saved in the transaction that creates the peer: an application without a peer would get
+    the scopes of scripts, so none may outlive a failed or interrupted join.
+    """
     secret = secrets.token_urlsafe(40)
-    application = Application.objects.create(
+    application = Application(
         name=f"Peer {base}"[:255],
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,

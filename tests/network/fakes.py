@@ -17,6 +17,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -64,6 +65,7 @@ class FakeNode:
         self.mode = "healthy"
         self.requests: list[tuple[str, str]] = []
         self.joins: list[dict[str, Any]] = []
+        self.on_join: Callable[[dict[str, Any]], None] | None = None  # called while answering a join
         self._release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._open(0)
@@ -202,6 +204,8 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
                                     "scope": "federation"})
         if route == ("POST", "/api/federation/join"):
             self.fake.joins.append(json.loads(body))
+            if self.fake.on_join is not None:
+                self.fake.on_join(json.loads(body))
             return self._json(201, {"client_id": "fake-client", "client_secret": "fake-client-secret"})
         if route == ("POST", "/api/federation/nudge"):
             return self._json(202, {"queued": True})

@@ -175,3 +175,11 @@ def test_joining_a_node_that_fails_to_answer_says_so_at_the_field(staff_client, 
     page = response.content.decode()
     assert response.status_code == 200 and 'id="id_invitation-error"' in page
     assert "did not answer" in page
+
+
+def test_a_sync_run_that_stopped_at_its_budget_says_why(staff_client, network):
+    run = network.gladbach.peer.runs.get()
+    run.stopped = "the run's time budget of 120 s was spent"
+    run.save(update_fields=["stopped"])
+    page = staff_client.get(f"/staff/sync/{run.pk}").content.decode()
+    assert "Vorzeitig beendet" in page and "time budget of 120 s" in page

@@ -17,6 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 LOOPBACK_NETWORKS = "127.0.0.1/32,::1/128"
 METRICS_TOKEN_MIN_LENGTH = 32
+FEDERATION_MODES = ("open", "allowlist")
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -38,6 +39,8 @@ class Config:
     allow_private_peers: bool
     sync_interval: int
     federation: bool
+    federation_mode: str
+    blocklist_publish: bool
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
@@ -79,6 +82,14 @@ def _integer(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number of seconds; got {raw!r}.") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive; got {value}.")
+    return value
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first is the default)."""
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}; got {env[name]!r}.")
     return value
 
 
@@ -174,6 +185,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
         sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
         federation=_flag(env, "HUB_FEDERATION", default=True),
+        federation_mode=_choice(env, "HUB_FEDERATION_MODE", FEDERATION_MODES),
+        blocklist_publish=_flag(env, "HUB_BLOCKLIST_PUBLISH", default=False),
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),

@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
     path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
     path("api/federation/join", federation_views.join, name="federation-join"),
+    path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
     path("api/", include("api.urls")),
 ]
 

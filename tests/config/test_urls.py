@@ -147,6 +147,7 @@ URLS = [
     ('api/federation/descriptor', 'federation-descriptor'),
     ('api/federation/nudge', 'federation-nudge'),
     ('api/federation/join', 'federation-join'),
+    ('api/federation/blocklist', 'federation-blocklist'),
     ('api/schema/', 'api:schema'),
     ('api/docs/', 'api:docs'),
     ('api/^methods/$', 'api:method-list'),

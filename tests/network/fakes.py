@@ -61,6 +61,7 @@ class FakeNode:
         self.mode = "healthy"
         self.requests: list[tuple[str, str]] = []
         self.joins: list[dict[str, Any]] = []
+        self.documents: dict[str, Any] = {}  # more paths it answers GET on, such as its block list
         self._release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._open(0)
@@ -202,6 +203,8 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
             if parse_qs(parts.query).get("iri") == [self.fake.iri]:
                 return self._json(200, self.fake.descriptor())
             return self._json(404, {"title": "This node holds no descriptor for that node."})
+        if method == "GET" and parts.path in self.fake.documents:
+            return self._json(200, self.fake.documents[parts.path])
         if route == ("GET", "/api/federation/feed"):
             return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
         return self._json(404, {"title": "Not found"})

@@ -31,6 +31,7 @@ URLS = [
     ('staff/peers/', 'staff-peers'),
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
+    ('staff/blocks/', 'staff-blocks'),
     ('healthz', 'healthz'),
     ('readyz', 'readyz'),
     ('metrics', 'metrics'),

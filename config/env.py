@@ -19,6 +19,7 @@ LOOPBACK_NETWORKS = "127.0.0.1/32,::1/128"
 METRICS_TOKEN_MIN_LENGTH = 32
 RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
               "d": 86400, "day": 86400}
+FEDERATION_MODES = ("open", "allowlist")
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -42,6 +43,8 @@ class Config:
     sync_time_budget: int
     sync_page_budget: int
     federation: bool
+    federation_mode: str
+    blocklist_publish: bool
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
@@ -84,6 +87,14 @@ def _integer(env: dict[str, str], name: str, default: int, unit: str = "seconds"
         raise ConfigurationError(f"{name} must be a whole number of {unit}; got {raw!r}.") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive; got {value}.")
+    return value
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first is the default)."""
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}; got {env[name]!r}.")
     return value
 
 
@@ -193,6 +204,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         sync_time_budget=_integer(env, "HUB_SYNC_TIME_BUDGET", default=120),
         sync_page_budget=_integer(env, "HUB_SYNC_PAGE_BUDGET", default=10_000, unit="pages"),
         federation=_flag(env, "HUB_FEDERATION", default=True),
+        federation_mode=_choice(env, "HUB_FEDERATION_MODE", FEDERATION_MODES),
+        blocklist_publish=_flag(env, "HUB_BLOCKLIST_PUBLISH", default=False),
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),

@@ -17,6 +17,8 @@ HUB_SYNC_INTERVAL = CONFIG.sync_interval
 HUB_SYNC_TIME_BUDGET = CONFIG.sync_time_budget  # seconds one run may walk a peer's feed
 HUB_SYNC_PAGE_BUDGET = CONFIG.sync_page_budget  # pages one run may read
 HUB_FEDERATION = CONFIG.federation
+HUB_FEDERATION_MODE = CONFIG.federation_mode  # "open", or "allowlist": only listed origins (federation.blocks)
+HUB_BLOCKLIST_PUBLISH = CONFIG.blocklist_publish  # serve this node's block list to its peers
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
@@ -250,4 +252,7 @@ OAUTH2_PROVIDER = {
 CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_expired", "schedule": 3600.0}
 # Pull from each peer when its next attempt is due (HUB_SYNC_INTERVAL after a success, backing off after
 # failures); the tick is short so that nudged peers and retries are served promptly.
+# Fetch the block lists this node subscribes to (new entries wait for an administrator's confirmation),
+# and remove what refused origins left (after a switch to HUB_FEDERATION_MODE=allowlist).
+CELERY_BEAT_SCHEDULE["governance-refresh"] = {"task": "federation.tasks.governance_refresh", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["sync-due-peers"] = {"task": "federation.tasks.sync_due_peers", "schedule": float(min(HUB_SYNC_INTERVAL, 5))}

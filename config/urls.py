@@ -6,11 +6,11 @@ from django.urls import include, path
 
 from federation import views as federation_views
 from ops import health, metrics
+from web.views import blocks, pages, staff
 from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
-from web.views import pages, staff
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -39,6 +39,7 @@ urlpatterns = [
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
+    path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
@@ -49,6 +50,7 @@ urlpatterns = [
     path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
     path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
     path("api/federation/join", federation_views.join, name="federation-join"),
+    path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
     path("api/", include("api.urls")),
 ]
 

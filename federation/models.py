@@ -107,3 +107,81 @@ class SyncRun(models.Model):
     def ok(self) -> bool:
         """Whether the run finished without an error (rejected documents do not make it fail)."""
         return self.finished_at is not None and not self.error
+
+
+class Block(models.Model):
+    """An origin this node refuses (``active``), or one a subscribed block list proposes (``proposed``).
+
+    An active block stops pulling from the origin, refuses its tokens and, from every peer, its items;
+    what was mirrored from it is removed when the block is made, and ``removed`` counts it by type.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACTIVE = "active", _("blocked")
+
+    origin = models.CharField(_("node"), max_length=300, unique=True, help_text="The node IRI, scheme://host[:port]/.")
+    reason = models.TextField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    created_by = models.CharField(_("by"), max_length=200, blank=True, help_text="Who blocked it, or whose list proposed it.")
+    proposed_by = models.ForeignKey(
+        Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("proposed by"),
+    )
+    removed = models.JSONField(_("removed"), default=dict, blank=True, help_text="{item type: count} removed by the block.")
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.origin} ({self.status})"
+
+    @property
+    def removed_total(self) -> int:
+        """How many documents the block removed."""
+        return sum(self.removed.values())
+
+
+class AllowedOrigin(models.Model):
+    """An origin this node accepts in allow-list mode (``HUB_FEDERATION_MODE=allowlist``)."""
+
+    origin = models.CharField(_("node"), max_length=300, unique=True, help_text="The node IRI, scheme://host[:port]/.")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    created_by = models.CharField(_("by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("allowed node")
+        verbose_name_plural = _("allowed nodes")
+        ordering = ["origin"]
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class BlockListSubscription(models.Model):
+    """A peer whose signed block list this node fetches; its new entries become proposed blocks."""
+
+    peer = models.OneToOneField(Peer, on_delete=models.CASCADE, related_name="blocklist_subscription")
+    created_at = models.DateTimeField(_("subscribed since"), default=timezone.now)
+    created_by = models.CharField(_("by"), max_length=200, blank=True)
+    fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    list_date = models.DateTimeField(null=True, blank=True, help_text="dateModified of the last list accepted.")
+    entries = models.JSONField(default=list, blank=True, help_text="[{origin, reason, date}] as the list last said.")
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("block list subscription")
+        verbose_name_plural = _("block list subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.peer)
+
+
+class CursorRewind(models.Model):
+    """A peer's feed to be read again from the start at its next sync (after an origin was unblocked)."""
+
+    peer = models.OneToOneField(Peer, on_delete=models.CASCADE, related_name="rewind")
+    requested_at = models.DateTimeField(default=timezone.now)

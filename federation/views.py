@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from federation.blocklists import blocklist_signed_document
+from federation.blocks import token_refusal
 from federation.codecs.shape import is_http_iri
 from federation.feed import descriptor_document, feed_page, feed_page_json
 from federation.models import Peer
@@ -59,7 +61,7 @@ def _vocabulary_bytes() -> bytes:
 
 
 def peer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Let through only requests with a valid token carrying the ``federation`` scope."""
+    """Let through only requests with a valid token carrying the ``federation`` scope, of a node not refused."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -71,6 +73,9 @@ def peer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             )
         if "federation" not in token.scopes:
             return problem_response(403, "The token lacks the scope federation.")
+        refusal = token_refusal(application_id=token.application_id)
+        if refusal:
+            return problem_response(403, refusal)
         request.peer_token = token
         return view(request, *args, **kwargs)
 
@@ -116,6 +121,15 @@ def nudge(request: HttpRequest) -> HttpResponse:
     Peer.objects.filter(pk=peer.pk).update(nudged_at=timezone.now())  # a running sync then runs once more
     transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
     return JsonResponse({"queued": True}, status=202)
+
+
+@require_GET
+@peer_only
+def blocklist(request: HttpRequest) -> HttpResponse:
+    """GET /api/federation/blocklist: this node's block list, signed, for its peers (if it publishes one)."""
+    if not settings.HUB_BLOCKLIST_PUBLISH:
+        return problem_response(404, "This node does not publish a block list.")
+    return jsonld_response(blocklist_signed_document())
 
 
 @csrf_exempt

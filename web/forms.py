@@ -1,4 +1,4 @@
-"""The staff's forms: method cards with their steps, events, adapting, and peering."""
+"""The staff's forms: method cards with their steps, events, adapting, peering and blocking."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from events.models import DEFAULT_TIMEZONE, Event
+from federation.blocks import MAX_REASON, GovernanceError, origin_normalised, own_origin
+from federation.models import Block
 from hub.admin_base import ItemAdminForm
 from hub.choices import AccessibilityFeature, TargetGroup
 from hub.forms import item_form_class
@@ -220,6 +222,48 @@ class JoinForm(forms.Form):
         label=_("Invitation"), widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
         help_text=_("The text starting with stadtlabor-invitation: that the other node's staff gave you."),
     )
+
+
+class OriginField(forms.CharField):
+    """A node's address, read as the node IRI ``scheme://host[:port]/``; this node's own is refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=_("Node"), max_length=300,
+            help_text=_("The node's address, such as https://hub.example.de"),
+            widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}), **kwargs,
+        )
+
+    def clean(self, value: Any) -> str:
+        try:
+            origin = origin_normalised(super().clean(value))
+        except GovernanceError:
+            raise ValidationError(_("Give a node's address, such as https://hub.example.de")) from None
+        if origin == own_origin():
+            raise ValidationError(_("This is this node's own address: it is always allowed and cannot be blocked."))
+        return origin
+
+
+class BlockForm(forms.Form):
+    """Block a node, with the reason the staff will see."""
+
+    origin = OriginField()
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to this node's staff, and in the block list if this node publishes one."),
+    )
+
+    def clean_origin(self) -> str:
+        origin = self.cleaned_data["origin"]
+        if Block.objects.filter(origin=origin, status=Block.Status.ACTIVE).exists():
+            raise ValidationError(_("This node is blocked already."))
+        return origin
+
+
+class OriginForm(forms.Form):
+    """One node's address: to unblock, confirm, allow or disallow it."""
+
+    origin = OriginField()
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 
 from events.models import Event
+from federation.blocks import origin_policy
 from federation.codecs import Decoded, DocumentError, from_document, key_id
 from federation.models import Peer
 from federation.nudges import peers_nudge_soon
@@ -83,7 +84,7 @@ def feed_apply_page(
 ) -> PageResult:
     """Apply the documents of one feed page from ``peer`` and move its cursor, atomically."""
     result = PageResult()
-    received = _newest_per_iri(_decoded(documents, result))
+    received = _newest_per_iri(_without_blocked(_decoded(documents, result), result))
     received = _unheld(received)
     result.skipped = len(documents) - len(result.rejections) - len(received)
     keys = _Keys.for_page(received, result, fetch_descriptor)
@@ -91,13 +92,14 @@ def feed_apply_page(
     verified = _without_uuid_clashes([item for item in received if keys.verify(item, result)], result)
     with transaction.atomic():
         changelog_lock()
-        fresh = _unheld(verified)
+        unheld = _unheld(verified)
+        fresh = _without_blocked(unheld, result)  # again under the lock: a block made meanwhile wins
         _store(keys.to_pin(fresh), fresh)
         Peer.objects.filter(pk=peer.pk).update(cursor=cursor, items_applied=F("items_applied") + len(fresh))
         if fresh:
             transaction.on_commit(peers_nudge_soon)
     result.applied = len(fresh)
-    result.skipped += len(verified) - len(fresh)
+    result.skipped += len(verified) - len(unheld)
     return result
 
 
@@ -127,6 +129,19 @@ def _raise_if_foreign_origin(decoded: Decoded) -> None:
         decoded.origin_iri = root
     elif decoded.origin_iri != root:
         raise DocumentError(f"origin {decoded.origin_iri} is not the node {root} whose IRI prefixes the id")
+
+
+def _without_blocked(received: list[Received], result: PageResult) -> list[Received]:
+    """Refuse the documents of origins this node blocks or, in allow-list mode, does not allow (§8)."""
+    policy = origin_policy()
+    kept = []
+    for item in received:
+        refusal = policy.refusal(item.decoded.origin_iri)
+        if refusal:
+            result.reject(item.iri, refusal)
+            continue
+        kept.append(item)
+    return kept
 
 
 def _newest_per_iri(received: list[Received]) -> list[Received]:

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from federation import http
+from federation.blocks import peer_cursor_rewind, peer_pull_refused
 from federation.models import Peer, SyncRun
 from federation.paging import MAX_PULL_PAGE_BYTES, PULL_PAGE_SIZE
 from federation.peering import raise_if_insecure
@@ -51,9 +52,10 @@ class LeaseLost(Exception):
 
 
 def sync_peer(*, peer_id: int) -> SyncRun | None:
-    """Pull everything new from one peer; None when another sync of that peer is running."""
-    if not _lease_take(peer_id):
+    """Pull everything new from one peer; None when it is blocked or another sync of it is running."""
+    if peer_pull_refused(peer_id=peer_id) or not _lease_take(peer_id):
         return None
+    peer_cursor_rewind(peer_id=peer_id)  # after an unblock: read the feed again from the start
     peer = Peer.objects.select_related("node").get(pk=peer_id)
     run = SyncRun.objects.create(peer=peer, cursor_before=peer.cursor)
     try:

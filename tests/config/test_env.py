@@ -94,3 +94,10 @@ def test_check_deploy_reports_nothing_once_the_documented_variables_are_set(tmp_
     result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_federation_mode_is_open_unless_allowlist_is_asked_for(tmp_path):
+    assert load({"HUB_DATA_DIR": str(tmp_path)}).federation_mode == "open"
+    assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "Allowlist"}).federation_mode == "allowlist"
+    with pytest.raises(ConfigurationError, match="HUB_FEDERATION_MODE must be one of open, allowlist"):
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "closed"})

@@ -66,6 +66,7 @@ class FakeNode:
         self.requests: list[tuple[str, str]] = []
         self.joins: list[dict[str, Any]] = []
         self.on_join: Callable[[dict[str, Any]], None] | None = None  # called while answering a join
+        self.documents: dict[str, Any] = {}  # more paths it answers GET on, such as its block list
         self._release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._open(0)
@@ -214,6 +215,8 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
             if document is not None:
                 return self._json(200, document)
             return self._json(404, {"title": "This node holds no descriptor for that node."})
+        if method == "GET" and parts.path in self.fake.documents:
+            return self._json(200, self.fake.documents[parts.path])
         if route == ("GET", "/api/federation/feed"):
             return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
         return self._json(404, {"title": "Not found"})

@@ -52,6 +52,7 @@ class LiveNode:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     database: str | None = None
+    environment: dict[str, str] = field(default_factory=dict)  # settings of its own, such as HUB_FEDERATION_MODE
 
     @property
     def base_url(self) -> str:
@@ -74,6 +75,7 @@ class LiveNode:
             "HUB_SYNC_INTERVAL": "3600",
             "PYTHONUNBUFFERED": "1",
         }
+        env |= self.environment
         if self.database:
             env["DATABASE_URL"] = f"{POSTGRES}/{self.database}"
         if self.redis_db is not None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from events.models import Event
+from federation.blocks import origin_policy
 from federation.models import Invitation, Peer, SyncRun
 from federation.peering import PeeringError, peer_invite, peer_join
 from hub.selectors import labs_local
@@ -55,10 +56,19 @@ def staff_peers(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Peered with %(node)s.") % {"node": peer.node})
                 return redirect("staff-peers")
     return page(request, "web/staff/peers.html", {
-        "peers": network.peers_with_last_run(),
+        "peers": _with_refusals(network.peers_with_last_run()),
         "invitations": Invitation.objects.select_related("used_by")[:20],
         "invite_form": invite_form, "join_form": join_form, "invitation_text": invitation_text,
     })
+
+
+def _with_refusals(peers) -> list[Peer]:
+    """The peers, each with ``refusal``: why it is paused (blocked, not allowed), or None."""
+    policy = origin_policy()
+    peers = list(peers)
+    for peer in peers:
+        peer.refusal = policy.refusal(peer.node.iri)
+    return peers
 
 
 @staff_required

@@ -1,4 +1,4 @@
-"""manage.py peer invite|join|list|remove: peering with other nodes from the command line."""
+"""manage.py peer invite|join|list|remove, and block|unblock|blocks|allow|…: peering and governance from the command line."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from federation import http
+from federation.blocks import peer_refusal
+from federation.management.blocks import ACTIONS as BLOCK_ACTIONS
+from federation.management.blocks import BlockActions, add_block_actions
 from federation.models import Peer
 from federation.peering import PeeringError, peer_invite, peer_join, peer_remove
 
@@ -25,11 +28,12 @@ def duration(text: str) -> timedelta:
     return timedelta(**{UNITS[match[2]]: int(match[1])})
 
 
-class Command(BaseCommand):
-    help = "Peer this node with others: invite, join, list, remove."
+class Command(BlockActions, BaseCommand):
+    help = "Peer this node with others (invite, join, list, remove) and govern whom it accepts (block, allow, …)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{invite,join,list,remove}")
+        metavar = "{" + ",".join(("invite", "join", "list", "remove", *BLOCK_ACTIONS)) + "}"
+        actions = parser.add_subparsers(dest="action", required=True, metavar=metavar)
         invite = actions.add_parser("invite", help="Print a one-time invitation for another node.")
         invite.add_argument("--expires", default="7d", help="How long it stays valid (30m, 12h, 7d; default 7d).")
         join = actions.add_parser("join", help="Peer with the node that issued an invitation.")
@@ -37,9 +41,10 @@ class Command(BaseCommand):
         actions.add_parser("list", help="Show every peer and how its syncs go.")
         remove = actions.add_parser("remove", help="Stop peering with a node (revokes its access).")
         remove.add_argument("url", help="The peer's base URL.")
+        add_block_actions(actions)
 
     def handle(self, *args, action: str, **options) -> None:
-        getattr(self, f"_{action}")(**options)
+        getattr(self, "_" + action.replace("-", "_"))(**options)
 
     def _invite(self, *, expires: str, **_options) -> None:
         lifetime = duration(expires)
@@ -80,6 +85,8 @@ def _peer_line(peer: Peer) -> str:
         f"  last success: {when(peer.last_success_at)}   items mirrored: {peer.items_applied}   runs: {peer.runs_count}",
         f"  next attempt: {when(peer.next_attempt_at)}   failures in a row: {peer.failures}",
     ]
+    if refusal := peer_refusal(peer):
+        lines.append(f"  PAUSED, {refusal}: not pulled, its tokens refused (see `manage.py peer blocks`)")
     if peer.last_error:
         lines.append(f"  last error ({when(peer.last_error_at)}): {peer.last_error}")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from federation.blocks import peer_refusal
 from federation.models import Peer, SyncRun
 from federation.sync import sync_peer
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{peer} is not a peer of this node (see `manage.py peer list`).")
         failed = []
         for each in peers:
+            if refusal := peer_refusal(each):
+                self.stdout.write(f"{each.base_url}: not pulled, {refusal} (see `manage.py peer blocks`).")
+                continue
             run = sync_peer(peer_id=each.pk)
             if run is None:
                 self.stdout.write(f"{each.base_url}: a sync of this peer is running already; skipped.")

@@ -148,6 +148,17 @@ def measure(nodes: list[WorkerNode], sizes: Sizes, rng: random.Random) -> list[d
     return results
 
 
+def quiet(nodes: list[WorkerNode], sizes: Sizes, limit: float = 120) -> None:
+    """Wait until the first pulls after peering are over: no feed request for ``settle_seconds``."""
+    deadline, seen = time.monotonic() + limit, -1
+    while time.monotonic() < deadline:
+        served = sum(node.feed_requests() for node in nodes)
+        if served == seen:
+            return
+        seen = served
+        time.sleep(sizes.settle_seconds)
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile (p99 of 30 values is the largest)."""
     ordered = sorted(values)
@@ -168,7 +179,7 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         say(f"  peering along {len(edges)} edges (seed {SEED}) …")
         for joiner, inviter in edges:
             nodes[joiner].join(nodes[inviter])
-        time.sleep(sizes.settle_seconds)
+        quiet(nodes, sizes)
         results = measure(nodes, sizes, rng)
     finally:
         for node in nodes:

@@ -150,7 +150,7 @@ def _pull(peer: Peer, run: SyncRun) -> None:
     walk = _Walk(peer=peer, cursor=peer.cursor)
     while True:
         walk.before_page()
-        documents, next_cursor = _read_page(_page(peer, walk.cursor), peer)
+        documents, next_cursor, limit = _read_page(_page(peer, walk.cursor), peer)
         raise_if_walk_broken(documents=documents, cursor=walk.cursor, next_cursor=next_cursor)
         result = feed_apply_page(
             peer=peer, documents=documents, cursor=next_cursor or walk.cursor,
@@ -158,8 +158,8 @@ def _pull(peer: Peer, run: SyncRun) -> None:
         )
         walk.pages += 1
         _record(run, result, cursor=next_cursor or walk.cursor)
-        if next_cursor is None:
-            return
+        if next_cursor is None or (limit is not None and len(documents) < limit):
+            return  # a page cut short of its limit is the last one for now: its next is where to go on
         walk.cursor = next_cursor
 
 
@@ -237,15 +237,17 @@ def token_for(peer: Peer, *, renew: bool = False) -> str:
     return token
 
 
-def _read_page(page: Any, peer: Peer) -> tuple[list[Any], str | None]:
-    """The documents of a feed page and the cursor of the next page (None on the last)."""
+def _read_page(page: Any, peer: Peer) -> tuple[list[Any], str | None, int | None]:
+    """The documents of a feed page, the cursor of the next page (None on the last) and the page's limit."""
     if not isinstance(page, dict) or page.get("type") != "OrderedCollectionPage":
         raise FeedError("the feed did not answer with an OrderedCollectionPage")
     documents = page.get("orderedItems", [])
     if not isinstance(documents, list) or len(documents) > PAGE_SIZE:
         raise FeedError(f"orderedItems must be a list of at most {PAGE_SIZE} documents")
     following = page.get("next")
-    return documents, None if following is None else _cursor_of(following, peer)
+    if following is None:
+        return documents, None, None
+    return documents, _cursor_of(following, peer), _limit_of(following)
 
 
 def _cursor_of(url: object, peer: Peer) -> str:
@@ -258,6 +260,14 @@ def _cursor_of(url: object, peer: Peer) -> str:
     if len(values) != 1 or not (values[0].isascii() and values[0].isdigit()) or len(values[0]) > 20:
         raise FeedError("the next page's cursor is malformed")
     return values[0]
+
+
+def _limit_of(url: str) -> int | None:
+    """The ``limit`` a next-page URL states (the page size the peer's feed cut the page at), if any."""
+    values = parse_qs(urlsplit(url).query).get("limit", [])
+    if len(values) == 1 and values[0].isascii() and values[0].isdigit() and len(values[0]) <= 6:
+        return int(values[0])
+    return None
 
 
 def _succeeded(peer: Peer, run: SyncRun, *, stopped: str = "") -> None:

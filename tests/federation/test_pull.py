@@ -165,3 +165,27 @@ def test_a_run_whose_lease_another_sync_took_stops_and_leaves_the_peer_to_it(hos
     peer = Peer.objects.get(pk=hostile_peer.pk)
     assert (peer.sync_holder, peer.failures, peer.cursor) == ("elsewhere:1:1", 0, "0")
     assert cards_of(hostile) == []
+
+
+@pytest.fixture
+def talkative():
+    from tests.network.fakes import FakeNode
+
+    fake = FakeNode("Kurzseitenlabor", "Kurzstadt")
+    yield fake
+    fake.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_shorter_than_its_limit_ends_the_walk_without_asking_for_an_empty_one(node, talkative):
+    """One feed request per pull when the changes fit on a page: the peer's feed said so with its limit."""
+    from federation.peering import peer_join
+
+    peer = peer_join(invitation=talkative.invitation())
+    talkative.feed = [talkative.descriptor(), talkative.lab(), talkative.method("Kurz und gut")]
+    first = sync_peer(peer_id=peer.pk)
+    talkative.feed.append(talkative.method("Noch eine"))
+    second = sync_peer(peer_id=peer.pk)
+    assert (first.ok, first.applied, second.ok, second.applied) == (True, 3, True, 1)
+    assert talkative.served("/api/federation/feed") == 2
+    assert Peer.objects.get(pk=peer.pk).cursor == "4"

@@ -147,8 +147,8 @@ class FakeNode:
         feed_url = f"{self.base_url}/api/federation/feed"
         page = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{feed_url}?after={start}",
                 "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": items}
-        if items:
-            page["next"] = f"{feed_url}?after={start + len(items)}"
+        if items:  # as a node's own feed does: the next link states the limit the page was cut at
+            page["next"] = f"{feed_url}?after={start + len(items)}&limit={PAGE_SIZE}"
         return page
 
     def relayed_descriptor(self, iri: str) -> dict[str, Any] | None:

@@ -112,7 +112,7 @@ def pages(draw, origin: Signer, stranger: Signer, held: dict[str, str]) -> list[
 def apply_from_the_wire(peer: Peer, documents: list[Any]):
     """Send the page through the puller's parsing (orjson, ``_read_page``), then apply it."""
     page = orjson.loads(wire(documents, next_url=f"{peer.base_url}/api/federation/feed?after={CURSOR}&limit=100"))
-    received, cursor = _read_page(page, peer)
+    received, cursor, _limit = _read_page(page, peer)
     assert cursor == CURSOR
     return received, feed_apply_page(peer=peer, documents=received, cursor=cursor)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,8 @@ HUB_SYNC_INTERVAL = CONFIG.sync_interval
 HUB_FEDERATION = CONFIG.federation
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
+# Whose X-Forwarded-For names the client, for /metrics, the API's rates and the login lockout (hub.addresses).
+HUB_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
@@ -98,13 +102,23 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(CONFIG.database_url)}
 
-# Each process keeps its own: rendered API list pages (api.caching, at most about 500 × 70 KB) and
-# the API's request-rate counters.
+
+
+def _shared_cache(url: str) -> dict:
+    """The cache all processes of the node share: Redis, or files in a folder on this machine."""
+    if url.startswith("file://"):
+        # Every write lists the folder to keep it under MAX_ENTRIES: small entries only (request counts).
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": unquote(urlsplit(url).path), "KEY_PREFIX": "stadtlabor-hub", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    return {"BACKEND": "config.cache.SharedRedisCache", "LOCATION": url, "KEY_PREFIX": "stadtlabor-hub"}
+
+
+# "default" is shared by every process (web workers, Celery): the API's request-rate counters and the
+# nudge debounce must count across processes. "pages" stays in each process: the rendered API list
+# pages (api.caching, at most about 500 × 70 KB) are read on every request and cheap to build again.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
+    "default": _shared_cache(CONFIG.cache_url),
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "oauth2_provider",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "hub",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "config.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,6 +155,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
+
+# Guessing passwords (django-axes): after HUB_LOGIN_FAILURES failed sign-ins for one account from one
+# address, the staff login and the admin refuse that pair for HUB_LOGIN_COOLOFF minutes; a successful
+# sign-in starts the count again. Attempts are rows in the database, so every process counts alike.
+# OAuth clients (peers' client credentials) authenticate at /o/token/ without Django's authenticate(),
+# so they are never counted nor locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = CONFIG.login_failures
+AXES_COOLOFF_TIME = timedelta(minutes=CONFIG.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "hub.addresses.client_address_text"
+AXES_LOCKOUT_CALLABLE = "web.views.pages.login_locked_out"
+AXES_ENABLE_ADMIN = False  # operators unlock with `manage.py axes_reset_username NAME` (docs/deploy.md)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Celery: the embedded default is a broker on the file system under the data directory, so a node
@@ -221,6 +239,9 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
         "celery.beat": {"level": "WARNING"},
+        # django-axes announces its configuration at every start and each step of its bookkeeping;
+        # failed sign-ins and lockouts (WARNING, account and address masked) are what matters.
+        "axes": {"level": "WARNING"},
     },
 }
 

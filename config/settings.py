@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "oauth2_provider",
     "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "hub",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "config.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a sign-in refused for too many failures into the locked-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -198,6 +200,24 @@ CELERY_BEAT_SCHEDULE: dict = {}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from this node only, no inline script or style
+# (site.js and site.css are files), no plugins, not framed. The embedded schema.org JSON-LD is a
+# data block, never executed, so script-src does not apply to it. The API's Swagger UI adds what it
+# needs on its own page only (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if CONFIG.production:

@@ -20,6 +20,7 @@ METRICS_TOKEN_MIN_LENGTH = 32
 RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
               "d": 86400, "day": 86400}
 FEDERATION_MODES = ("open", "allowlist")
+REDIS_SCHEMES = ("redis://", "rediss://")
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -49,6 +50,9 @@ class Config:
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
     throttle_join: tuple[int, int]
+    cache_url: str
+    login_failures: int
+    login_cooloff_minutes: int
 
     @property
     def host(self) -> str:
@@ -133,6 +137,20 @@ def _metrics_token(env: dict[str, str]) -> str:
     return token
 
 
+def _cache_url(env: dict[str, str], data_dir: Path, broker_url: str) -> str:
+    """The cache every process of the node shares: HUB_CACHE_URL, else the broker's Redis, else a folder."""
+    raw = env.get("HUB_CACHE_URL", "").strip()
+    if not raw:
+        return broker_url if broker_url.startswith(REDIS_SCHEMES) else (data_dir / "cache").as_uri()
+    parts = urlsplit(raw)
+    if (raw.startswith(REDIS_SCHEMES) and parts.hostname) or raw.startswith("file:///"):
+        return raw
+    raise ConfigurationError(  # the scheme only: a Redis URL may hold a password
+        "HUB_CACHE_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/1, or file:/// and "
+        f"an absolute folder; got a URL starting {parts.scheme or raw[:8]!r}."
+    )
+
+
 def _base_url(env: dict[str, str]) -> str:
     raw = env.get("HUB_BASE_URL", "").strip() or DEFAULT_BASE_URL
     parts = urlsplit(raw)
@@ -187,6 +205,7 @@ def load(env: dict[str, str] | None = None) -> Config:
             "DJANGO_DEBUG is on for a production node (HUB_BASE_URL not on loopback). "
             "Debug pages reveal settings and code to visitors: set DJANGO_DEBUG=0."
         )
+    broker_url = env.get("CELERY_BROKER_URL", "").strip() or "filesystem://"
     hosts = tuple(h.strip() for h in env.get("HUB_ALLOWED_HOSTS", "").split(",") if h.strip())
     if not hosts:
         hosts = (host,) if production else (host, "localhost", "127.0.0.1", "[::1]", "testserver")
@@ -194,7 +213,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         base_url=base_url,
         data_dir=data_dir,
         database_url=env.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'hub.sqlite3'}",
-        broker_url=env.get("CELERY_BROKER_URL", "").strip() or "filesystem://",
+        broker_url=broker_url,
         secret_key=_secret_key(env, data_dir, production),
         debug=debug,
         allowed_hosts=hosts,
@@ -210,4 +229,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),
         throttle_join=_rate(env, "HUB_THROTTLE_JOIN", default="10/hour"),
+        cache_url=_cache_url(env, data_dir, broker_url),
+        login_failures=_integer(env, "HUB_LOGIN_FAILURES", default=5, unit="failed sign-ins"),
+        login_cooloff_minutes=_integer(env, "HUB_LOGIN_COOLOFF", default=15, unit="minutes"),
     )

@@ -1,6 +1,6 @@
 """Request rates counted in the node's shared cache, so that all its processes count the same requests.
 
-A client is its address as ``hub.clients.client_address`` finds it (behind nginx on this machine, the
+A client is its address as ``hub.addresses.client_address`` finds it (behind nginx on this machine, the
 address nginx recorded), and for IPv6 its /64 network, which one host usually has to itself. Counting
 is a read and a write, not one atomic step: requests of one client that arrive at the same instant in
 different processes may each pass. That lets a burst through, never a steady stream.
@@ -15,9 +15,9 @@ import time
 from django.core.cache import caches
 from django.http import HttpRequest
 
-from hub.clients import client_address
+from hub.addresses import client_address
 
-SHARED_CACHE = "shared"
+SHARED_CACHE = "default"  # shared by every process of the node (config/settings.py)
 
 
 def throttle_wait(*, scope: str, client: str, rate: tuple[int, int]) -> int | None:

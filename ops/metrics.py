@@ -6,7 +6,8 @@ queries per scrape, so every web process answers the same and nothing is kept in
 Access: the client's address must lie in ``HUB_METRICS_ALLOWED_IPS``, or the request must carry
 ``Authorization: Bearer <HUB_METRICS_TOKEN>``. The client's address is ``REMOTE_ADDR``; only when that
 is one of ``HUB_METRICS_TRUSTED_PROXIES`` (the reverse proxy, loopback by default) does the address the
-proxy wrote into ``X-Forwarded-For`` count instead, so a client cannot name its own address.
+proxy wrote into ``X-Forwarded-For`` count instead, so a client cannot name its own address
+(``hub.addresses``).
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ from django.views.decorators.http import require_safe
 
 from events.models import Event
 from federation.models import Peer, SyncRun
-from hub.clients import address_in, client_address
+from hub.addresses import address_in, client_address
 from hub.models import Lab
 from methods.models import MethodCard
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 ITEM_MODELS = (("Lab", Lab), ("Event", Event), ("MethodCard", MethodCard))
-
 
 
 @dataclass

@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
+from django.test.utils import override_settings
 
 from api.caching import shared_head
 from hub.identity import public_key_multibase
@@ -29,18 +31,24 @@ def require_service(what: str) -> None:
     pytest.skip(f"{what} is missing")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_test_process(tmp_path_factory):
+    """The shared cache as configured (files or Redis), but this test process's own: test processes
+    run side by side (xdist) and each clears the cache before every test."""
+    default = dict(settings.CACHES["default"]) | {"KEY_PREFIX": f"test-{os.getpid()}"}
+    if default["BACKEND"].endswith("FileBasedCache"):
+        default["LOCATION"] = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(CACHES=settings.CACHES | {"default": default}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: kept API pages are keyed by the change log's head,
-    which starts from 0 again in each test's database."""
-    cache.clear()
+    """Every test starts with empty caches: kept API pages are keyed by the change log's head,
+    which starts from 0 again in each test's database, and request counts start from nothing."""
+    for each in caches.all():
+        each.clear()
     shared_head.forget()
-
-
-@pytest.fixture(autouse=True)
-def shared_cache(settings, tmp_path):
-    """Every test gets its own shared cache (the node's cross-process counters), kept in its tmp_path."""
-    settings.CACHES = settings.CACHES | {"shared": settings.CACHES["shared"] | {"LOCATION": str(tmp_path / "cache")}}
 
 
 @pytest.fixture(autouse=True)

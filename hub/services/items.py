@@ -95,6 +95,9 @@ def local_lab_error(item: FederatedItem, *, missing: str) -> dict[str, Any]:
         return {"lab": missing}
     if not lab.is_local:
         return {"lab": _("Choose one of this node's labs; a mirrored lab belongs to its own node.")}
+    if lab.visibility == Visibility.DRAFT and item.visibility in PUBLISHED:
+        # Its copies would travel naming a lab that no other node may know yet.
+        return {"lab": _("This lab is still a draft: publish the lab first, or keep this item a draft.")}
     return {}
 
 

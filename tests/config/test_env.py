@@ -70,6 +70,29 @@ def test_malformed_values_are_named(tmp_path, name, value, message):
         load({name: value, "HUB_DATA_DIR": str(tmp_path)})
 
 
+def test_the_shared_cache_is_a_folder_the_brokers_redis_or_the_one_named(tmp_path):
+    assert load({"HUB_DATA_DIR": str(tmp_path)}).cache_url == (tmp_path / "cache").as_uri()
+    broker = {"HUB_DATA_DIR": str(tmp_path), "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    assert load(broker).cache_url == "redis://127.0.0.1:6379/0"
+    assert load(broker | {"HUB_CACHE_URL": "redis://127.0.0.1:6379/1"}).cache_url == "redis://127.0.0.1:6379/1"
+    assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_CACHE_URL": "file:///srv/cache"}).cache_url == "file:///srv/cache"
+
+
+@pytest.mark.parametrize("url", ["memcached://127.0.0.1:11211", "file://relative/cache", "redis://"])
+def test_a_cache_url_of_another_kind_is_refused_without_echoing_it(tmp_path, url):
+    with pytest.raises(ConfigurationError, match="HUB_CACHE_URL must be a redis:// or rediss:// URL") as refused:
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_CACHE_URL": url.replace("//", "//:geheim@", 1)})
+    assert "geheim" not in str(refused.value)
+
+
+def test_login_lockout_settings_are_whole_numbers(tmp_path):
+    config = load({"HUB_DATA_DIR": str(tmp_path)})
+    assert (config.login_failures, config.login_cooloff_minutes) == (5, 15)
+    assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_LOGIN_FAILURES": "3", "HUB_LOGIN_COOLOFF": "60"}).login_failures == 3
+    with pytest.raises(ConfigurationError, match="HUB_LOGIN_COOLOFF must be a whole number of minutes"):
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_LOGIN_COOLOFF": "eine Stunde"})
+
+
 def run_manage(args, env, tmp_path):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL"))}
     return subprocess.run(

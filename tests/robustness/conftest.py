@@ -12,7 +12,7 @@ from api.services import access_token_issue
 from ops.demo import demo_seed
 from tests.network.conftest import database_template, network  # noqa: F401  (live nodes, reused)
 
-LIVE_TESTS = ("test_concurrent_readers.py", "test_parallel_workers.py")
+LIVE_TESTS = ("test_concurrent_readers.py", "test_parallel_workers.py", "test_shared_rate_limits.py")
 
 
 def pytest_collection_modifyitems(items):

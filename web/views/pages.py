@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -46,6 +47,16 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         reason = ""
     context = {"node": local_node_or_none(), "reason": reason}
     return render(request, "web/forbidden.html", context, status=403)
+
+
+def login_locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+                     credentials: dict | None = None) -> HttpResponse:
+    """429 for an account and address locked out after too many failed sign-ins (django-axes calls it)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"node": local_node_or_none(), "minutes": minutes}
+    response = render(request, "web/locked_out.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 class LoginView(auth_views.LoginView):

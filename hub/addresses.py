@@ -1,8 +1,9 @@
-"""Who is asking: the client's address, as the reverse proxy in front of the node saw it.
+"""The address of the client behind a request, as the metrics, the API's rates and the login lockout count it.
 
-The address is ``REMOTE_ADDR``; only when that is one of ``HUB_METRICS_TRUSTED_PROXIES`` (the reverse
-proxy, loopback by default) does the address the proxy wrote into ``X-Forwarded-For`` count instead,
-so a client cannot name its own address. Metrics access and every request-rate limit read it here.
+The client's address is ``REMOTE_ADDR``; only when that is one of ``HUB_TRUSTED_PROXIES`` (the reverse
+proxy, loopback by default: ``HUB_METRICS_TRUSTED_PROXIES`` in the environment) does the address the
+proxy wrote into ``X-Forwarded-For`` count instead, read from the right, so a client cannot name its
+own address.
 """
 
 from __future__ import annotations
@@ -18,19 +19,26 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 def client_address(request: HttpRequest) -> IPAddress | None:
     """The address of the client: REMOTE_ADDR, or what trusted proxies recorded in X-Forwarded-For."""
-    address = _address(request.META.get("REMOTE_ADDR", ""))
-    trusted = settings.HUB_METRICS_TRUSTED_PROXIES
+    address = parse_address(request.META.get("REMOTE_ADDR", ""))
+    trusted = settings.HUB_TRUSTED_PROXIES
     if address is None or not address_in(address, trusted):
         return address
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     for hop in reversed(hops):  # the right-most entry was written by the proxy nearest to us
-        address = _address(hop)
+        address = parse_address(hop)
         if address is None or not address_in(address, trusted):
             return address
     return address
 
 
-def _address(text: str) -> IPAddress | None:
+def client_address_text(request: HttpRequest) -> str:
+    """The client's address as text, or the empty string when the request names none that parses."""
+    address = client_address(request)
+    return "" if address is None else str(address)
+
+
+def parse_address(text: str) -> IPAddress | None:
+    """An IP address (IPv4-mapped IPv6 as IPv4), or None for anything else."""
     try:
         address = ipaddress.ip_address(text.strip())
     except ValueError:
@@ -41,7 +49,7 @@ def _address(text: str) -> IPAddress | None:
 
 
 def address_in(address: IPAddress | None, networks: Iterable) -> bool:
-    """Whether the address lies in one of the networks (none for an unknown address)."""
+    """Whether the address lies in one of the networks."""
     if address is None:
         return False
     return any(address in ipaddress.ip_network(network, strict=False) for network in networks)

@@ -1,4 +1,8 @@
-"""Every URL of the node, by route and name: moving code between folders must not move an address."""
+"""Every URL of the node, by route and name: moving code between folders must not move an address.
+
+Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
+mounted (issue 11, finding 5).
+"""
 
 from __future__ import annotations
 
@@ -119,31 +123,9 @@ URLS = [
     ('admin/^(?P<app_label>auth|oauth2_provider|hub|methods|events)/$', 'admin:app_list'),
     ('admin/(?P<url>.*)$', ''),
     ('i18n/setlang/', 'set_language'),
-    ('o/.well-known/oauth-authorization-server', 'oauth2_provider:oauth-server-metadata'),
-    ('o/.well-known/oauth-authorization-server/<path:issuer_path>', 'oauth2_provider:oauth-server-metadata-issuer'),
-    ('o/.well-known/oauth-protected-resource', 'oauth2_provider:oauth-resource-metadata'),
-    ('o/.well-known/oauth-protected-resource/<path:resource_path>', 'oauth2_provider:oauth-resource-metadata-path'),
-    ('o/authorize/', 'oauth2_provider:authorize'),
     ('o/token/', 'oauth2_provider:token'),
     ('o/revoke_token/', 'oauth2_provider:revoke-token'),
     ('o/introspect/', 'oauth2_provider:introspect'),
-    ('o/device-authorization/', 'oauth2_provider:device-authorization'),
-    ('o/device/', 'oauth2_provider:device'),
-    ('o/device-confirm/<slug:client_id>/<slug:user_code>', 'oauth2_provider:device-confirm'),
-    ('o/device-grant-status/<slug:client_id>/<slug:user_code>', 'oauth2_provider:device-grant-status'),
-    ('o/applications/', 'oauth2_provider:list'),
-    ('o/applications/register/', 'oauth2_provider:register'),
-    ('o/applications/<slug:pk>/', 'oauth2_provider:detail'),
-    ('o/applications/<slug:pk>/delete/', 'oauth2_provider:delete'),
-    ('o/applications/<slug:pk>/update/', 'oauth2_provider:update'),
-    ('o/authorized_tokens/', 'oauth2_provider:authorized-token-list'),
-    ('o/authorized_tokens/<slug:pk>/delete/', 'oauth2_provider:authorized-token-delete'),
-    ('o/^\\.well-known/openid-configuration/?$', 'oauth2_provider:oidc-connect-discovery-info'),
-    ('o/.well-known/jwks.json', 'oauth2_provider:jwks-info'),
-    ('o/userinfo/', 'oauth2_provider:user-info'),
-    ('o/logout/', 'oauth2_provider:rp-initiated-logout'),
-    ('o/register/', 'oauth2_provider:dcr-register'),
-    ('o/register/<str:client_id>/', 'oauth2_provider:dcr-register-management'),
     ('api/federation/feed', 'federation-feed'),
     ('api/federation/descriptor', 'federation-descriptor'),
     ('api/federation/nudge', 'federation-nudge'),

@@ -1,4 +1,9 @@
-"""The admin's way with items: local ones are written through their services, mirrored ones only read."""
+"""The admin's way with items: local ones are written through their services, mirrored ones only read.
+
+Who may do what follows the roles of ``hub.roles``, not Django's model permissions: anyone with a
+role views, lab editors and node administrators write the items of their labs, and the services
+check every write again with the person acting.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from hub.choices import PUBLISHED, Visibility
 from hub.models import FederatedItem, Lab
+from hub.roles import grants_of, labs_editable
 from hub.selectors import local_node
 from hub.services.items import UNPUBLISH_MESSAGE, slug_error
 
@@ -47,15 +54,31 @@ class ItemAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ("iri", "origin", "version", "date_created", "date_modified")
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return grants_of(request.user).reads_network
+
+    def has_view_permission(self, request: HttpRequest, obj: FederatedItem | None = None) -> bool:
+        return grants_of(request.user).reads_network
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return grants_of(request.user).writes_items
+
     def has_change_permission(self, request: HttpRequest, obj: FederatedItem | None = None) -> bool:
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_local)
+        return self.may_write(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: FederatedItem | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_local)
+        return self.may_write(request, obj)
+
+    def may_write(self, request: HttpRequest, obj: FederatedItem | None) -> bool:
+        """Whether the person may write this item (one of this node's, of a lab they edit), or some item."""
+        grants = grants_of(request.user)
+        if obj is None:
+            return grants.writes_items
+        return obj.is_local and grants.may_edit(obj.lab_id)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Lab:
-            kwargs["queryset"] = Lab.objects.filter(origin__is_local=True)
+            kwargs["queryset"] = labs_editable(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def service_arguments(self, request: HttpRequest, obj: FederatedItem, form) -> dict[str, Any]:
@@ -66,17 +89,20 @@ class ItemAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: FederatedItem, form, change: bool) -> None:
         arguments = self.service_arguments(request, obj, form)
         if change:
-            saved = self.update(**{self.item_argument: obj}, **arguments)
+            saved = self.update(**{self.item_argument: obj}, actor=request.user, **arguments)
         else:
-            saved = self.create(**arguments)
+            saved = self.create(actor=request.user, **arguments)
         obj.__dict__.update(saved.__dict__)
 
     def delete_model(self, request: HttpRequest, obj: FederatedItem) -> None:
         try:
-            self.delete(**{self.item_argument: obj})
+            self.delete(**{self.item_argument: obj}, actor=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        for obj in queryset:
+        objs = list(queryset)
+        if not all(self.may_write(request, obj) for obj in objs):
+            raise PermissionDenied(_("Some of the chosen items are not yours to delete; nothing was deleted."))
+        for obj in objs:
             self.delete_model(request, obj)

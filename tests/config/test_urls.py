@@ -1,7 +1,8 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
-mounted (issue 11, finding 5).
+mounted (issue 11, finding 5); the user admin's URLs come after the labs' because hub/admin.py
+registers the user page again, with the roles (finding 6).
 """
 
 from __future__ import annotations
@@ -53,13 +54,6 @@ URLS = [
     ('admin/auth/group/<path:object_id>/delete/', 'admin:auth_group_delete'),
     ('admin/auth/group/<path:object_id>/change/', 'admin:auth_group_change'),
     ('admin/auth/group/<path:object_id>/', ''),
-    ('admin/auth/user/<id>/password/', 'admin:auth_user_password_change'),
-    ('admin/auth/user/', 'admin:auth_user_changelist'),
-    ('admin/auth/user/add/', 'admin:auth_user_add'),
-    ('admin/auth/user/<path:object_id>/history/', 'admin:auth_user_history'),
-    ('admin/auth/user/<path:object_id>/delete/', 'admin:auth_user_delete'),
-    ('admin/auth/user/<path:object_id>/change/', 'admin:auth_user_change'),
-    ('admin/auth/user/<path:object_id>/', ''),
     ('admin/oauth2_provider/application/', 'admin:oauth2_provider_application_changelist'),
     ('admin/oauth2_provider/application/add/', 'admin:oauth2_provider_application_add'),
     ('admin/oauth2_provider/application/<path:object_id>/history/', 'admin:oauth2_provider_application_history'),
@@ -108,6 +102,13 @@ URLS = [
     ('admin/hub/lab/<path:object_id>/delete/', 'admin:hub_lab_delete'),
     ('admin/hub/lab/<path:object_id>/change/', 'admin:hub_lab_change'),
     ('admin/hub/lab/<path:object_id>/', ''),
+    ('admin/auth/user/<id>/password/', 'admin:auth_user_password_change'),
+    ('admin/auth/user/', 'admin:auth_user_changelist'),
+    ('admin/auth/user/add/', 'admin:auth_user_add'),
+    ('admin/auth/user/<path:object_id>/history/', 'admin:auth_user_history'),
+    ('admin/auth/user/<path:object_id>/delete/', 'admin:auth_user_delete'),
+    ('admin/auth/user/<path:object_id>/change/', 'admin:auth_user_change'),
+    ('admin/auth/user/<path:object_id>/', ''),
     ('admin/methods/methodcard/', 'admin:methods_methodcard_changelist'),
     ('admin/methods/methodcard/add/', 'admin:methods_methodcard_add'),
     ('admin/methods/methodcard/<path:object_id>/history/', 'admin:methods_methodcard_history'),

@@ -12,16 +12,23 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from hub.choices import PUBLISHED, Visibility
 from hub.models import FederatedItem, Lab
 from hub.roles import grants_of, labs_editable
 from hub.selectors import local_node
 from hub.services.items import UNPUBLISH_MESSAGE, slug_error
+
+
+def item_writable(request: HttpRequest, obj: FederatedItem | None) -> bool:
+    """Whether the person may write this item (one of this node's, of a lab they edit), or, without one, some item."""
+    grants = grants_of(request.user)
+    if obj is None:
+        return grants.writes_items
+    return obj.is_local and grants.may_edit(obj.lab_id)
 
 
 class ItemAdminForm(forms.ModelForm):
@@ -70,11 +77,8 @@ class ItemAdmin(admin.ModelAdmin):
         return self.may_write(request, obj)
 
     def may_write(self, request: HttpRequest, obj: FederatedItem | None) -> bool:
-        """Whether the person may write this item (one of this node's, of a lab they edit), or some item."""
-        grants = grants_of(request.user)
-        if obj is None:
-            return grants.writes_items
-        return obj.is_local and grants.may_edit(obj.lab_id)
+        """Whether the person may write this item, or some item."""
+        return item_writable(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Lab:
@@ -101,8 +105,6 @@ class ItemAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        objs = list(queryset)
-        if not all(self.may_write(request, obj) for obj in objs):
-            raise PermissionDenied(_("Some of the chosen items are not yours to delete; nothing was deleted."))
-        for obj in objs:
+        # Django's delete action has asked has_delete_permission for every chosen item before this.
+        for obj in queryset:
             self.delete_model(request, obj)

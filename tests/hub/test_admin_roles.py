@@ -5,7 +5,8 @@ from django.contrib.auth.models import User
 
 from events.models import Event
 from hub.models import Lab, LabEditor
-from tests.api.factories import make_event
+from methods.models import MethodCard
+from tests.api.factories import make_event, make_method
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,34 @@ def test_the_user_page_shows_and_manages_roles(client, person, lab, second_lab):
     response = client.post(f"/admin/auth/user/{anna.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:5000]
     assert list(LabEditor.objects.filter(user=anna).values_list("lab__slug", flat=True)) == ["zweitlabor"]
+
+
+def method_form(lab, **fields):
+    data = {
+        "title": "Kartenabfrage", "slug": "kartenabfrage", "language": "de", "summary": "Ideen sammeln",
+        "phase": "erkunden", "license": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "lab": lab.iri, "visibility": "public",
+        "steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-position": "1", "steps-0-title": "Fragen stellen", "steps-0-text": "Eine Frage pro Karte",
+    }
+    return data | fields
+
+
+def test_a_lab_editor_writes_their_labs_method_with_its_steps_in_the_admin(editor_client, lab, second_lab):
+    response = editor_client.post("/admin/methods/methodcard/add/", method_form(lab))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    method = MethodCard.objects.get(slug="kartenabfrage")
+    assert [step.title for step in method.steps.all()] == ["Fragen stellen"]
+    theirs = make_method(second_lab, title="Fremde Methode", slug="fremd")
+    changed = editor_client.post(f"/admin/methods/methodcard/{theirs.pk}/change/", method_form(second_lab, slug="fremd"))
+    assert changed.status_code == 403
+    assert MethodCard.objects.get(pk=theirs.pk).title == "Fremde Methode"
+
+
+def test_a_bulk_delete_with_another_labs_event_deletes_nothing(editor_client, lab, second_lab):
+    mine, theirs = make_event(lab), make_event(second_lab)
+    response = editor_client.post("/admin/events/event/", {
+        "action": "delete_selected", "_selected_action": [mine.pk, theirs.pk], "post": "yes",
+    })
+    assert response.status_code == 403
+    assert Event.objects.count() == 2

@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 
 from events.models import Event
 from events.services import event_create, event_delete, event_update
-from federation.models import Invitation, Peer
+from federation.blocklists import blocklist_subscribe
+from federation.blocks import origin_allow, origin_block, origin_unblock
+from federation.models import AllowedOrigin, Block, Invitation, Peer
 from federation.peering import peer_invite, peer_join, peer_remove
 from hub.models import Lab, LabEditor
 from hub.roles import SYSTEM, grants_of
@@ -112,6 +114,20 @@ def test_labs_are_written_only_by_node_administrators(person, lab):
     chef = person("chef", "node-admin")
     assert lab_update(lab=lab, actor=chef, name="Umbenannt").name == "Umbenannt"
     assert Lab.objects.filter(origin__is_local=True).count() == 1
+
+
+def test_blocking_and_the_allow_list_are_for_node_administrators_only(person, lab):
+    for who in (person("anna", "lab-editor", lab=lab), person("kora", "coordinator"), person("nurstaff")):
+        for service, arguments in [
+            (origin_block, {"origin": "https://spam.example", "reason": "Spam"}),
+            (origin_allow, {"origin": "https://freund.example"}),
+            (origin_unblock, {"origin": "https://spam.example"}),
+            (blocklist_subscribe, {"url": "https://koordination.example"}),
+        ]:
+            with pytest.raises(PermissionDenied, match="nur die Knotenadministration"):
+                service(actor=who, **arguments)
+    assert not Block.objects.exists() and not AllowedOrigin.objects.exists()
+    assert origin_block(origin="https://spam.example", reason="Spam", actor=person("chef", "node-admin")).created_by == "chef"
 
 
 def test_peering_is_for_node_administrators_only(person, lab, remote_node):

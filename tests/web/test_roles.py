@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from events.models import Event
+from federation.models import Block, Invitation
 from tests.api.factories import make_event, make_method
 
 pytestmark = pytest.mark.django_db
@@ -56,16 +57,21 @@ def test_the_staff_home_lists_the_roles_and_only_the_labs_items(editor_client, l
     page = editor_client.get("/staff/").content.decode()
     assert "Laborredaktion" in page and lab.name in page
     assert "Eigenes Fest" in page and "Fremdes Fest" not in page
-    assert "/staff/peers/" not in page
+    assert "/staff/peers/" not in page and "/staff/blocks/" not in page
 
 
-def test_only_node_administrators_open_the_peers_and_sync_pages(client, person, lab):
+def test_only_node_administrators_open_the_peers_sync_and_blocks_pages(client, person, lab):
     for who, role, status in [("anna", "lab-editor", 403), ("kora", "coordinator", 403), ("chef", "node-admin", 200)]:
         client.force_login(person(who, role, lab=lab))
-        for url in ("/staff/peers/", "/staff/sync/"):
+        for url in ("/staff/peers/", "/staff/sync/", "/staff/blocks/"):
             assert client.get(url).status_code == status, (who, url)
+        if status == 403:
+            block = {"action": "block", "origin": "https://spam.example/", "reason": "Spam", "confirmed": "1"}
+            assert client.post("/staff/blocks/", block).status_code == 403
+            assert client.post("/staff/peers/", {"invite": "1", "days": "3"}).status_code == 403
+    assert not Block.objects.exists() and not Invitation.objects.exists()
     page = client.get("/staff/").content.decode()
-    assert "Knotenadministration" in page and "/staff/peers/" in page
+    assert "Knotenadministration" in page and "/staff/peers/" in page and "/staff/blocks/" in page
 
 
 def test_a_coordinator_reads_network_items_but_gets_no_forms(client, person, lab):

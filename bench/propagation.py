@@ -88,14 +88,15 @@ def change(node: WorkerNode, card: str | None, number: int) -> tuple[str, int, f
 import json, time
 from django.db import transaction
 from hub.models import Lab
+from hub.roles import SYSTEM
 from methods.models import MethodCard
 from methods.services import method_create, method_update
 with transaction.atomic():
     if {card!r}:
-        method = method_update(method=MethodCard.objects.get(iri={card!r}), summary="Fassung {number}")
+        method = method_update(method=MethodCard.objects.get(iri={card!r}), actor=SYSTEM, summary="Fassung {number}")
     else:
         lab = Lab.objects.filter(origin__is_local=True).first()
-        method = method_create(title="Ausbreitung {number}", summary="Messung", phase="erkunden", lab=lab,
+        method = method_create(actor=SYSTEM, title="Ausbreitung {number}", summary="Messung", phase="erkunden", lab=lab,
                                steps=[{{"title": "Anfangen"}}])
 print(json.dumps([method.iri, method.version, time.time()]))
 """

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
@@ -11,6 +12,16 @@ from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
+
+# Only what scripts and peers need from django-oauth-toolkit: tokens by client credentials, their
+# revocation and introspection. Application registration, the authorization flows, the device flow,
+# OpenID Connect and dynamic client registration stay unmounted: applications are made by
+# `manage.py issue_token`, by peering, or by an administrator in the admin.
+oauth_urlpatterns = ([
+    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("introspect/", oauth_views.IntrospectTokenView.as_view(), name="introspect"),
+], "oauth2_provider")
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -45,7 +56,7 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include(oauth_urlpatterns, namespace="oauth2_provider")),
     path("api/federation/feed", federation_views.feed, name="federation-feed"),
     path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
     path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from federation import http
 from federation.blocks import (
+    MANAGING_BLOCKS,
     GovernanceError,
     actor_name,
     origin_normalised,
@@ -40,6 +41,7 @@ from federation.proofs import JCS, ProofError, verify
 from federation.sync.pull import FeedError, token_for
 from hub.models import Node
 from hub.multikey import MultikeyError, decode_public_key
+from hub.roles import SYSTEM, raise_unless_node_admin
 from hub.selectors import local_node
 
 BLOCKLIST_PATH = "/api/federation/blocklist"
@@ -63,8 +65,9 @@ def blocklist_signed_document() -> str:
     return signed(document, signer=node)
 
 
-def blocklist_subscribe(*, url: str, actor=None, by: str = "") -> tuple[BlockListSubscription, list[Block]]:
-    """Subscribe to a peer's block list: fetch and check it now; its entries become proposed blocks."""
+def blocklist_subscribe(*, url: str, actor, by: str = "") -> tuple[BlockListSubscription, list[Block]]:
+    """Subscribe to a peer's block list (node administrators): fetch and check it now; its entries become proposals."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = origin_normalised(url)
     peer = Peer.objects.select_related("node").filter(node__iri__iexact=origin).first()
     if peer is None:
@@ -80,8 +83,9 @@ def blocklist_subscribe(*, url: str, actor=None, by: str = "") -> tuple[BlockLis
 
 
 @transaction.atomic
-def blocklist_unsubscribe(*, url: str, actor=None) -> int:
-    """End a subscription; the blocks it proposed and nobody confirmed are withdrawn. Returns how many."""
+def blocklist_unsubscribe(*, url: str, actor) -> int:
+    """End a subscription (node administrators); the blocks it proposed and nobody confirmed are withdrawn."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = origin_normalised(url)
     subscription = BlockListSubscription.objects.select_related("peer__node").filter(
         peer__node__iri__iexact=origin
@@ -119,7 +123,7 @@ def blocklists_refresh() -> dict[str, list[Block] | str]:
 def governance_refresh() -> None:
     """The hourly round: refresh the subscribed block lists, then remove what refused origins left."""
     blocklists_refresh()
-    removed = refused_remove()
+    removed = refused_remove(actor=SYSTEM)
     if removed:
         log.info("removed what refused origins left: %s", removed)
 

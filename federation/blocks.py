@@ -20,16 +20,19 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from events.models import Event
 from federation.models import AllowedOrigin, Block, CursorRewind, Peer
 from hub.models import ChangeLogEntry, Lab, Node
+from hub.roles import SYSTEM, raise_unless_node_admin
 from hub.services.changelog import changelog_lock
 from methods.models import MethodCard
 
 ORIGIN_BLOCKED = "origin blocked"
 ORIGIN_NOT_ALLOWED = "origin not on the allow list"
 MAX_REASON = 500
+MANAGING_BLOCKS = gettext_lazy("block nodes, lift blocks or keep the allow list")
 
 
 class GovernanceError(Exception):
@@ -123,8 +126,9 @@ def token_refusal(*, application_id: int | None) -> str | None:
 # --- services ----------------------------------------------------------------------------------
 
 
-def origin_block(*, origin: str, reason: str, actor=None, by: str = "") -> Block:
-    """Block an origin now (or turn a proposed block into one): refuse it and remove what it brought."""
+def origin_block(*, origin: str, reason: str, actor, by: str = "") -> Block:
+    """Block an origin now (node administrators): refuse it and remove what it brought."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = _raise_if_own(origin_normalised(origin))
     reason = reason.strip()
     if not reason:
@@ -134,8 +138,9 @@ def origin_block(*, origin: str, reason: str, actor=None, by: str = "") -> Block
     return _block_activate(origin, reason=reason, who=actor_name(actor, by))
 
 
-def block_confirm(*, origin: str, actor=None, by: str = "") -> Block:
-    """Confirm a block a subscribed block list proposed, with the reason the list gives."""
+def block_confirm(*, origin: str, actor, by: str = "") -> Block:
+    """Confirm a block a subscribed block list proposed (node administrators), with the reason the list gives."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = origin_normalised(origin)
     block = Block.objects.filter(origin=origin, status=Block.Status.PROPOSED).first()
     if block is None:
@@ -158,8 +163,9 @@ def _block_activate(origin: str, *, reason: str, who: str) -> Block:
 
 
 @transaction.atomic
-def origin_unblock(*, origin: str, actor=None) -> Block:
-    """Lift a block (or dismiss a proposed one); the origin's items come back through the next syncs."""
+def origin_unblock(*, origin: str, actor) -> Block:
+    """Lift a block or dismiss a proposed one (node administrators); the items come back through the next syncs."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = origin_normalised(origin)
     block = Block.objects.select_for_update().filter(origin=origin).first()
     if block is None:
@@ -171,8 +177,9 @@ def origin_unblock(*, origin: str, actor=None) -> Block:
 
 
 @transaction.atomic
-def origin_allow(*, origin: str, actor=None, by: str = "") -> AllowedOrigin:
-    """Put an origin on the allow list; in allow-list mode its items come back through the next syncs."""
+def origin_allow(*, origin: str, actor, by: str = "") -> AllowedOrigin:
+    """Put an origin on the allow list (node administrators); in allow-list mode its items come back."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = _raise_if_own(origin_normalised(origin))
     allowed, created = AllowedOrigin.objects.get_or_create(origin=origin, defaults={"created_by": actor_name(actor, by)})
     if not created:
@@ -183,8 +190,9 @@ def origin_allow(*, origin: str, actor=None, by: str = "") -> AllowedOrigin:
 
 
 @transaction.atomic
-def origin_disallow(*, origin: str, actor=None) -> dict[str, int]:
-    """Take an origin off the allow list; in allow-list mode remove what it brought. Returns what was removed."""
+def origin_disallow(*, origin: str, actor) -> dict[str, int]:
+    """Take an origin off the allow list (node administrators); in allow-list mode remove what it brought."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     origin = _raise_if_own(origin_normalised(origin))
     deleted, _detail = AllowedOrigin.objects.filter(origin=origin).delete()
     if not deleted:
@@ -196,8 +204,9 @@ def origin_disallow(*, origin: str, actor=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def refused_remove(*, actor=None) -> dict[str, dict[str, int]]:
+def refused_remove(*, actor) -> dict[str, dict[str, int]]:
     """Remove what this node holds from every origin it refuses now (after switching to allow-list mode)."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_BLOCKS)
     changelog_lock()
     policy = origin_policy()
     removed = {}
@@ -254,7 +263,7 @@ def _raise_if_own(origin: str) -> str:
 
 def actor_name(actor, by: str = "") -> str:
     """Who acted: the staff account, or what the command line says."""
-    if actor is not None:
+    if actor is not None and actor is not SYSTEM:
         return actor.get_username()[:200]
     return (by or "manage.py")[:200]
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oauth2_provider.models import Application
 
 from federation import http
@@ -34,9 +35,11 @@ from federation.paging import MAX_DESCRIPTOR_BYTES
 from federation.proofs import ProofError, verify
 from hub.models import Node
 from hub.multikey import MultikeyError, decode_public_key
+from hub.roles import SYSTEM, raise_unless_node_admin
 
 INVITATION_PREFIX = "stadtlabor-invitation:"
 _NO_HASH = "0" * 64  # compared with when the invitation is unknown, so that both cases take as long
+MANAGING_PEERS = gettext_lazy("manage this node's peers")
 
 
 class PeeringError(Exception):
@@ -64,11 +67,13 @@ class InvitationContent:
     secret: str
 
 
-def peer_invite(*, expires_in: timedelta = timedelta(days=7), created_by=None) -> str:
-    """Create a one-time invitation and return it as the text to hand to the other node."""
+def peer_invite(*, actor: Any, expires_in: timedelta = timedelta(days=7)) -> str:
+    """Create a one-time invitation (node administrators) and return it as the text to hand to the other node."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_PEERS)
     secret = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        secret_hash=_hash(secret), expires_at=timezone.now() + expires_in, created_by=created_by
+        secret_hash=_hash(secret), expires_at=timezone.now() + expires_in,
+        created_by=None if actor is SYSTEM else actor,
     )
     content = {"v": 1, "node": settings.HUB_BASE_URL, "id": str(invitation.id), "secret": secret}
     return INVITATION_PREFIX + base64.urlsafe_b64encode(json.dumps(content).encode()).decode().rstrip("=")
@@ -90,8 +95,9 @@ def invitation_read(text: str) -> InvitationContent:
     return invitation
 
 
-def peer_join(*, invitation: str) -> Peer:
-    """Complete the handshake with the node that issued ``invitation``; return the new peer."""
+def peer_join(*, invitation: str, actor: Any) -> Peer:
+    """Complete the handshake with the node that issued ``invitation`` (node administrators); return the new peer."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_PEERS)
     content = invitation_read(invitation)
     base = checked_base_url(content.node)
     if base == settings.HUB_BASE_URL:
@@ -193,8 +199,9 @@ def peer_accept(*, invitation_id: str, secret: str, node_url: str, client_id: st
 
 
 @transaction.atomic
-def peer_remove(*, peer: Peer) -> None:
-    """Stop peering: revoke the peer's OAuth client and its tokens; mirrored items and the pinned key stay."""
+def peer_remove(*, peer: Peer, actor: Any) -> None:
+    """Stop peering (node administrators): revoke the peer's client and its tokens; mirrored items and the key stay."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_PEERS)
     application = peer.application
     peer.delete()
     if application is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
 
@@ -68,6 +71,31 @@ def node(db):
 def lab(node) -> Lab:
     """This node's first lab."""
     return Lab.objects.get(origin=node)
+
+
+@pytest.fixture
+def second_lab(node) -> Lab:
+    """A second lab of this node, created directly as the node's own (no role needed)."""
+    return Lab.objects.create(
+        iri=f"{node.base_url}/labs/zweitlabor", origin=node, slug="zweitlabor", name="Zweitlabor", city="Teststadt"
+    )
+
+
+PASSWORD = "ein-langes-passwort"
+
+
+@pytest.fixture
+def person(db):
+    """Make an account, with a role granted as an operator grants it (``manage.py grant USER ROLE [--lab SLUG]``)."""
+
+    def make(username: str, *roles: str, lab: Lab | None = None, labs: tuple[Lab, ...] = (), is_staff: bool = True) -> User:
+        user = User.objects.create_user(username, password=PASSWORD, is_staff=is_staff)
+        for role in roles:
+            for one in ((lab,) if lab else ()) + labs if role == "lab-editor" else (None,):
+                call_command("grant", username, role, *(["--lab", one.slug] if one else []), stdout=io.StringIO())
+        return user
+
+    return make
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,6 @@ from hub.admin_base import ItemAdminForm
 from hub.choices import AccessibilityFeature, TargetGroup
 from hub.forms import item_form_class
 from hub.models import Lab
-from hub.selectors import labs_local
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
 
@@ -41,9 +41,10 @@ def _labels_from_model(form: forms.ModelForm) -> None:
             pass
 
 
-def _local_labs_only(form: forms.ModelForm) -> None:
+def _labs_only(form: forms.ModelForm, labs: QuerySet[Lab]) -> None:
+    """Offer only ``labs``: the labs of this node whose items the person may write."""
     field = form.fields["lab"]
-    field.queryset = labs_local()
+    field.queryset = labs
     field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
 
@@ -58,7 +59,7 @@ class Sections:
 
 
 class MethodForm(Sections, _MethodBase):
-    """A method card of this node, every field but its steps."""
+    """A method card of this node, every field but its steps; ``labs`` are the labs it may belong to."""
 
     sections = (
         (_("The method"), ("title", "lab", "language", "phase", "summary", "added_value", "body")),
@@ -84,10 +85,10 @@ class MethodForm(Sections, _MethodBase):
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Lab], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _labels_from_model(self)
-        _local_labs_only(self)
+        _labs_only(self, labs)
         if self.instance.pk is None:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Leave empty to derive it from the title.")
@@ -146,7 +147,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class EventForm(Sections, _EventBase):
-    """An event of this node; its start and end are typed in the event's own time zone."""
+    """An event of this node, of one of ``labs``; its start and end are typed in the event's own time zone."""
 
     start = LocalDateTimeField(label=_("Start"))
     end = LocalDateTimeField(label=_("End"))
@@ -173,11 +174,11 @@ class EventForm(Sections, _EventBase):
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Lab], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _labels_from_model(self)
         self.fields["start"].label, self.fields["end"].label = _("Start"), _("End")
-        _local_labs_only(self)
+        _labs_only(self, labs)
         self.fields["timezone"].help_text = _("An IANA time zone such as Europe/Berlin; start and end are in this zone.")
         if self.instance.pk:
             zone = zoneinfo.ZoneInfo(self.instance.timezone)
@@ -200,13 +201,13 @@ class EventForm(Sections, _EventBase):
 
 
 class AdaptForm(forms.Form):
-    """Adapt a method into one of this node's labs."""
+    """Adapt a method into one of ``labs``, the labs of this node the person writes for."""
 
     lab = forms.ModelChoiceField(queryset=Lab.objects.none(), to_field_name="iri", label=_("Into the lab"), empty_label=None)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Lab], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lab"].queryset = labs_local()
+        self.fields["lab"].queryset = labs
 
 
 class InvitationForm(forms.Form):

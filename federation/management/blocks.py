@@ -23,6 +23,7 @@ from federation.blocks import (
     refused_remove,
 )
 from federation.models import Block, BlockListSubscription
+from hub.roles import SYSTEM
 
 ACTIONS = ("block", "unblock", "blocks", "allow", "disallow", "purge", "subscribe-blocks", "unsubscribe-blocks",
            "refresh-blocks")
@@ -57,15 +58,15 @@ class BlockActions:
     def _block(self, *, origin: str, reason: str | None, confirm: bool, **_options) -> None:
         with _refusals():
             if confirm:
-                block = block_confirm(origin=origin, by=_operator())
+                block = block_confirm(origin=origin, actor=SYSTEM, by=_operator())
             else:
-                block = origin_block(origin=origin, reason=reason, by=_operator())
+                block = origin_block(origin=origin, reason=reason, actor=SYSTEM, by=_operator())
         self.stdout.write(self.style.SUCCESS(f"Blocked {block.origin}: {removed_text(block.removed)}."))
         self.stdout.write("It is no longer pulled, its tokens are refused, and its items are refused from every peer.")
 
     def _unblock(self, *, origin: str, **_options) -> None:
         with _refusals():
-            block = origin_unblock(origin=origin)
+            block = origin_unblock(origin=origin, actor=SYSTEM)
         if block.status == Block.Status.PROPOSED:
             self.stdout.write(f"Dismissed the proposed block of {block.origin}.")
             return
@@ -74,16 +75,16 @@ class BlockActions:
 
     def _allow(self, *, origin: str, **_options) -> None:
         with _refusals():
-            allowed = origin_allow(origin=origin, by=_operator())
+            allowed = origin_allow(origin=origin, actor=SYSTEM, by=_operator())
         self.stdout.write(self.style.SUCCESS(f"Allowed {allowed.origin}.") + _mode_note())
 
     def _disallow(self, *, origin: str, **_options) -> None:
         with _refusals():
-            removed = origin_disallow(origin=origin)
+            removed = origin_disallow(origin=origin, actor=SYSTEM)
         self.stdout.write(f"Took {origin} off the allow list: {removed_text(removed)}." + _mode_note())
 
     def _purge(self, **_options) -> None:
-        removed = refused_remove()
+        removed = refused_remove(actor=SYSTEM)
         for origin, counts in removed.items():
             self.stdout.write(f"{origin}: {removed_text(counts)}")
         self.stdout.write("Nothing of refused nodes was held." if not removed else "Done.")
@@ -98,13 +99,13 @@ class BlockActions:
 
     def _subscribe_blocks(self, *, url: str, **_options) -> None:
         with _refusals():
-            subscription, proposed = blocklist_subscribe(url=url, by=_operator())
+            subscription, proposed = blocklist_subscribe(url=url, actor=SYSTEM, by=_operator())
         self.stdout.write(self.style.SUCCESS(f"Subscribed to the block list of {subscription.peer.base_url}."))
         self.stdout.write(_proposed_text(proposed))
 
     def _unsubscribe_blocks(self, *, url: str, **_options) -> None:
         with _refusals():
-            withdrawn = blocklist_unsubscribe(url=url)
+            withdrawn = blocklist_unsubscribe(url=url, actor=SYSTEM)
         self.stdout.write(f"Unsubscribed; {withdrawn} unconfirmed proposal(s) withdrawn.")
 
     def _refresh_blocks(self, **_options) -> None:

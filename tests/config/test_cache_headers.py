@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
 from tests.api.factories import make_event, peer_client, token_client
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,9 @@ def vary(response) -> set[str]:
 
 @pytest.fixture
 def staff(db) -> User:
-    return User.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    user = User.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    role_grant(user=user, role=Role.NODE_ADMIN, actor=SYSTEM)
+    return user
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from federation.proofs import sign_jcs
 from federation.sync import feed_apply_page
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.multikey import encode_public_key, generate_key
+from hub.roles import SYSTEM
 from methods.models import MethodCard
 from tests.federation.test_apply import Origin
 
@@ -83,7 +84,7 @@ def held_from(origin: Origin) -> list[str]:
 
 
 def test_a_relay_is_refused_a_blocked_origins_items_with_origin_blocked(relay, origin):
-    origin_block(origin=origin.base, reason="Spam")
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
     method = origin.method()
     result = apply(relay, origin.descriptor(), method, cursor="5")
     assert sorted((r["id"], r["reason"]) for r in result.rejections) == sorted(
@@ -98,7 +99,7 @@ def test_blocking_removes_the_mirrored_items_labs_and_their_change_log_entries(r
     method = origin.method()
     lab = origin.sign({**_lab_document(origin)})
     assert apply(relay, origin.descriptor(), lab, method).applied == 3
-    block = origin_block(origin=origin.base + "/", reason="Spam")
+    block = origin_block(actor=SYSTEM, origin=origin.base + "/", reason="Spam")
     assert block.removed == {"Node": 1, "Lab": 1, "MethodCard": 1} and block.removed_total == 3
     assert held_from(origin) == [] and not MethodCard.objects.filter(origin__iri=origin.node.iri).exists()
     assert not Lab.objects.filter(origin__iri=origin.node.iri).exists()
@@ -128,22 +129,22 @@ def test_a_block_made_while_a_page_is_checked_wins_over_the_page(relay, origin, 
 
 def test_this_nodes_own_origin_can_be_neither_blocked_nor_disallowed(node, settings):
     with pytest.raises(GovernanceError, match="own address"):
-        origin_block(origin=settings.HUB_BASE_URL, reason="Versehen")
+        origin_block(actor=SYSTEM, origin=settings.HUB_BASE_URL, reason="Versehen")
     assert origin_policy().refusal(settings.HUB_BASE_URL + "/methods/x") is None
 
 
 def test_an_address_with_a_path_is_not_taken_for_a_node(node):
     with pytest.raises(GovernanceError, match="node's address"):
-        origin_block(origin="https://hub.example.de/methods/1", reason="Spam")
+        origin_block(actor=SYSTEM, origin="https://hub.example.de/methods/1", reason="Spam")
 
 
 # --- unblocking ----------------------------------------------------------------------------------
 
 
 def test_unblocking_reads_every_peers_feed_again_even_after_a_sync_that_ran_meanwhile(relay, origin):
-    origin_block(origin=origin.base, reason="Spam")
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
     apply(relay, origin.method(), cursor="40")
-    origin_unblock(origin=origin.base)
+    origin_unblock(actor=SYSTEM, origin=origin.base)
     apply(relay, origin.method(), cursor="41")  # a sync that was running during the unblock moves on
     assert peer_cursor_rewind(peer_id=relay.pk) is True  # ... and the next sync starts from 0
     relay.refresh_from_db()
@@ -152,10 +153,10 @@ def test_unblocking_reads_every_peers_feed_again_even_after_a_sync_that_ran_mean
 
 
 def test_after_unblocking_the_origins_items_are_accepted_again(relay, origin):
-    origin_block(origin=origin.base, reason="Spam")
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
     method = origin.method()
     assert apply(relay, origin.descriptor(), method).applied == 0
-    origin_unblock(origin=origin.base)
+    origin_unblock(actor=SYSTEM, origin=origin.base)
     assert apply(relay, origin.descriptor(), method).applied == 2
 
 
@@ -164,11 +165,11 @@ def test_after_unblocking_the_origins_items_are_accepted_again(relay, origin):
 
 def test_in_allowlist_mode_only_listed_origins_are_taken_from_a_relay(relay, origin, settings):
     settings.HUB_FEDERATION_MODE = "allowlist"
-    origin_allow(origin=RELAY)
+    origin_allow(actor=SYSTEM, origin=RELAY)
     method = origin.method()
     result = apply(relay, origin.descriptor(), method)
     assert {r["reason"] for r in result.rejections} == {"origin not on the allow list"} and result.applied == 0
-    origin_allow(origin=origin.base)
+    origin_allow(actor=SYSTEM, origin=origin.base)
     assert apply(relay, origin.descriptor(), method).applied == 2
 
 
@@ -182,7 +183,7 @@ def test_in_allowlist_mode_only_listed_origins_are_taken_from_a_relay(relay, ori
 ])
 def test_a_blocked_nodes_token_is_refused_with_403_saying_it_is_blocked(client, origin_peer, origin, method, path):
     token = token_of(origin_peer)
-    origin_block(origin=origin.base, reason="Spam")
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
     response = getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == f"This node has blocked the node {origin.node.iri}: it serves it nothing."
@@ -191,14 +192,14 @@ def test_a_blocked_nodes_token_is_refused_with_403_saying_it_is_blocked(client, 
 def test_in_allowlist_mode_a_peer_not_on_the_list_is_refused_and_a_listed_one_served(client, relay, origin_peer,
                                                                                       origin, settings):
     settings.HUB_FEDERATION_MODE = "allowlist"
-    origin_allow(origin=RELAY)
+    origin_allow(actor=SYSTEM, origin=RELAY)
     refused = client.get("/api/federation/feed", HTTP_AUTHORIZATION=f"Bearer {token_of(origin_peer)}")
     assert refused.status_code == 403 and "not on this node's allow list" in refused.json()["detail"]
     assert client.get("/api/federation/feed", HTTP_AUTHORIZATION=f"Bearer {token_of(relay)}").status_code == 200
 
 
 def test_a_blocked_peer_is_not_pulled(origin_peer, origin, capsys):
-    origin_block(origin=origin.base, reason="Spam")
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
     call_command("sync")
     assert "not pulled, origin blocked" in capsys.readouterr().out
     assert not origin_peer.runs.exists()
@@ -240,7 +241,7 @@ def test_a_genuine_block_list_is_accepted(coordinator):
 
 
 def test_this_nodes_block_list_is_signed_by_its_key_and_lists_only_active_blocks(node, settings):
-    origin_block(origin="https://spam.example", reason="Werbung")
+    origin_block(actor=SYSTEM, origin="https://spam.example", reason="Werbung")
     Block.objects.create(origin="https://vielleicht.example/", reason="?", status=Block.Status.PROPOSED)
     document = orjson.loads(blocklist_signed_document())
     content = blocklist_verified(document, node=node)
@@ -280,7 +281,7 @@ def _lab_document(origin: Origin) -> dict:
 def test_every_property_of_a_block_list_is_a_term_of_the_vocabulary(node):
     from federation.jsonld import canonize
 
-    origin_block(origin="https://spam.example", reason="Werbung")
+    origin_block(actor=SYSTEM, origin="https://spam.example", reason="Werbung")
     nquads = canonize(orjson.loads(blocklist_signed_document()))  # refuses a property it would drop
     for term in ("BlockList", "BlockedOrigin", "blockedOrigin", "blockedNode", "reason"):
         assert f"<https://w3id.org/stadtlabor/ns#{term}>" in nquads
@@ -315,9 +316,9 @@ def test_a_dismissed_proposal_is_not_proposed_again_and_a_dropped_one_is_withdra
 
     one, two = "https://eins.example/", "https://zwei.example/"
     serve_list(coordinator_fake, (one, "Spam"), (two, "Betrug"), when=datetime(2026, 12, 1, tzinfo=UTC))
-    _subscription, proposed = blocklist_subscribe(url=coordinator_fake.base_url)
+    _subscription, proposed = blocklist_subscribe(actor=SYSTEM, url=coordinator_fake.base_url)
     assert {block.origin for block in proposed} == {one, two} and proposals() == {one: "Spam", two: "Betrug"}
-    origin_unblock(origin=one)  # dismissed
+    origin_unblock(actor=SYSTEM, origin=one)  # dismissed
     serve_list(coordinator_fake, (one, "Spam"), when=datetime(2026, 12, 2, tzinfo=UTC))  # the list drops two
     assert blocklists_refresh() == {coordinator_fake.base_url: []}
     assert proposals() == {}
@@ -328,7 +329,7 @@ def test_an_older_block_list_replayed_is_refused(coordinator_fake):
     from federation.blocklists import blocklist_subscribe, blocklists_refresh
 
     serve_list(coordinator_fake, when=datetime(2026, 12, 2, tzinfo=UTC))
-    blocklist_subscribe(url=coordinator_fake.base_url)
+    blocklist_subscribe(actor=SYSTEM, url=coordinator_fake.base_url)
     serve_list(coordinator_fake, ("https://eins.example/", "Alt"), when=datetime(2026, 12, 1, tzinfo=UTC))
     outcome = blocklists_refresh()[coordinator_fake.base_url]
     assert "is older" in outcome and proposals() == {}

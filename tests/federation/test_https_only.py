@@ -26,6 +26,7 @@ from federation.peering import (
 )
 from federation.sync import sync_peer
 from hub.models import Node
+from hub.roles import SYSTEM
 from tests.conftest import PROJECT_DIR
 from tests.network.fakes import ConnectionCounter, FakeNode, invitation_for
 
@@ -55,7 +56,7 @@ def fake():
 
 def join_request(node_url: str):
     """A join request from ``node_url`` holding a valid invitation of this node."""
-    invitation = invitation_read(peer_invite())
+    invitation = invitation_read(peer_invite(actor=SYSTEM))
     body = {"invitation": invitation.id, "secret": invitation.secret, "node": node_url,
             "client_id": "c", "client_secret": "s"}
     return Client(raise_request_exception=False).post("/api/federation/join", orjson.dumps(body),
@@ -65,7 +66,7 @@ def join_request(node_url: str):
 @pytest.mark.django_db
 def test_a_production_node_refuses_an_invitation_naming_an_http_node(node, production, listener):
     with pytest.raises(PeeringError, match=HTTPS_ONLY):
-        peer_join(invitation=invitation_for(listener.url))
+        peer_join(actor=SYSTEM, invitation=invitation_for(listener.url))
     assert listener.connections == 0
 
 
@@ -101,7 +102,7 @@ def test_a_development_node_joins_and_admits_http_nodes(node, fake):
     assert join_request(fake.base_url).status_code == 201
     Peer.objects.all().delete()
     Node.objects.filter(iri=fake.iri).delete()
-    assert peer_join(invitation=fake.invitation()).base_url == fake.base_url
+    assert peer_join(actor=SYSTEM, invitation=fake.invitation()).base_url == fake.base_url
 
 
 SHOW_SETTING = "import django; django.setup(); from django.conf import settings; print(settings.HUB_PEERS_HTTPS_ONLY)"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from federation.models import Invitation, Peer
 from federation.peering import InvitationContent, invitation_read, peer_invite
+from hub.roles import SYSTEM
 from tests.conftest import PROJECT_DIR
 from tests.network.fakes import BodyServer, ConnectionCounter, FakeNode
 
@@ -30,7 +31,7 @@ REMOTE_TEXT = "Fernfehler-7f3a: interne Adresse 10.20.30.40:5432"
 @pytest.fixture
 def invitation(node) -> InvitationContent:
     """A fresh, valid invitation of this node, as the joining node received it."""
-    return invitation_read(peer_invite())
+    return invitation_read(peer_invite(actor=SYSTEM))
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from oauth2_provider.models import Application
 
 from federation.models import Peer
 from federation.peering import peer_join
+from hub.roles import SYSTEM
 from tests.network.fakes import FakeNode
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +31,7 @@ def test_no_application_is_stored_while_the_other_node_answers_the_join(node, in
     inviter.on_join = lambda body: stored_during_join.append(
         Application.objects.filter(client_id=body["client_id"]).exists()
     )
-    peer = peer_join(invitation=inviter.invitation())
+    peer = peer_join(actor=SYSTEM, invitation=inviter.invitation())
     assert stored_during_join == [False]
     assert peer.application.client_id == inviter.joins[0]["client_id"]
     assert peer.application.client_secret != inviter.joins[0]["client_secret"]  # stored hashed
@@ -39,5 +40,5 @@ def test_no_application_is_stored_while_the_other_node_answers_the_join(node, in
 def test_a_refused_join_leaves_no_application(node, inviter):
     inviter.switch("error")
     with pytest.raises(Exception):  # noqa: B017 (the peer answered 500: an http or peering error)
-        peer_join(invitation=inviter.invitation())
+        peer_join(actor=SYSTEM, invitation=inviter.invitation())
     assert not Application.objects.exists() and not Peer.objects.exists()

@@ -11,6 +11,7 @@ from federation.models import Peer, SyncRun
 from federation.sync import backoff, pull, sync_peer
 from federation.sync.pull import _succeeded
 from hub.models import Node
+from hub.roles import SYSTEM
 from methods.models import MethodCard
 from tests.network.fakes import HostileFeed
 
@@ -181,7 +182,7 @@ def test_a_page_shorter_than_its_limit_ends_the_walk_without_asking_for_an_empty
     """One feed request per pull when the changes fit on a page: the peer's feed said so with its limit."""
     from federation.peering import peer_join
 
-    peer = peer_join(invitation=talkative.invitation())
+    peer = peer_join(invitation=talkative.invitation(), actor=SYSTEM)
     talkative.feed = [talkative.descriptor(), talkative.lab(), talkative.method("Kurz und gut")]
     first = sync_peer(peer_id=peer.pk)
     talkative.feed.append(talkative.method("Noch eine"))

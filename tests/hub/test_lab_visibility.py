@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from events.services import event_create
 from hub.models import Lab
-from hub.services import lab_create
+from hub.roles import SYSTEM, Role
+from hub.services import lab_create, role_grant
 from methods.services import method_create
 from tests.api.factories import mirrored_event, mirrored_method, peer_client, token_client
 
@@ -25,13 +26,15 @@ LD = "application/ld+json"
 
 @pytest.fixture
 def staff_user(django_user_model):
-    return django_user_model.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    user = django_user_model.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    role_grant(user=user, role=Role.NODE_ADMIN, actor=SYSTEM)
+    return user
 
 
 @pytest.fixture
 def hidden_lab(node) -> Lab:
     """A network-only lab of this node, with a name and contact only the network may read."""
-    return lab_create(name=SECRET_NAME, city="Teststadt", slug="innenrevision", email=SECRET_EMAIL,
+    return lab_create(actor=SYSTEM, name=SECRET_NAME, city="Teststadt", slug="innenrevision", email=SECRET_EMAIL,
                       visibility="network")
 
 
@@ -39,14 +42,14 @@ def hidden_lab(node) -> Lab:
 def open_day(hidden_lab):
     """A public event of the network-only lab."""
     start = timezone.now() + timedelta(days=3)
-    return event_create(title="Tag der offenen Tür", start=start, end=start + timedelta(hours=2),
+    return event_create(actor=SYSTEM, title="Tag der offenen Tür", start=start, end=start + timedelta(hours=2),
                         place_name="Rathaus", lab=hidden_lab, visibility="public")
 
 
 @pytest.fixture
 def open_method(hidden_lab):
     """A public method card of the network-only lab."""
-    return method_create(title="Prüfpfad", summary="Wie wir prüfen", phase="erkennen", lab=hidden_lab,
+    return method_create(actor=SYSTEM, title="Prüfpfad", summary="Wie wir prüfen", phase="erkennen", lab=hidden_lab,
                          visibility="public")
 
 
@@ -129,20 +132,20 @@ def test_a_reading_token_sees_the_event_with_its_lab(staff_user, open_day):
 
 
 def test_an_item_of_a_draft_lab_cannot_be_published(node):
-    draft_lab = lab_create(name="Neues Labor", city="Teststadt", slug="neu", visibility="draft")
+    draft_lab = lab_create(actor=SYSTEM, name="Neues Labor", city="Teststadt", slug="neu", visibility="draft")
     start = timezone.now() + timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
-        event_create(title="Eröffnung", start=start, end=start + timedelta(hours=1), place_name="Saal",
+        event_create(actor=SYSTEM, title="Eröffnung", start=start, end=start + timedelta(hours=1), place_name="Saal",
                      lab=draft_lab, visibility="public")
     assert "lab" in refused.value.message_dict
     with pytest.raises(ValidationError):
-        method_create(title="Entwurf", summary="Noch nicht", phase="erkennen", lab=draft_lab, visibility="network")
-    assert method_create(title="Entwurf", summary="Noch nicht", phase="erkennen", lab=draft_lab, visibility="draft")
+        method_create(actor=SYSTEM, title="Entwurf", summary="Noch nicht", phase="erkennen", lab=draft_lab, visibility="network")
+    assert method_create(actor=SYSTEM, title="Entwurf", summary="Noch nicht", phase="erkennen", lab=draft_lab, visibility="draft")
 
 
 def test_a_published_item_of_a_lab_that_is_a_draft_shows_nobody_but_staff(client, staff_user, lab):
     start = timezone.now() + timedelta(days=1)
-    event = event_create(title="Eröffnung", start=start, end=start + timedelta(hours=1), place_name="Saal", lab=lab)
+    event = event_create(actor=SYSTEM, title="Eröffnung", start=start, end=start + timedelta(hours=1), place_name="Saal", lab=lab)
     Lab.objects.filter(pk=lab.pk).update(visibility="draft")  # as a node that published it before this rule held
     assert client.get(f"/events/{event.uuid}").status_code == 404
     assert token_client(staff_user, "read").get(f"/api/events/{event.uuid}/").status_code == 404

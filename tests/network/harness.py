@@ -206,9 +206,10 @@ class LiveNode:
             import json
             from hub.models import Lab
             from methods.services import method_create
+            from hub.roles import SYSTEM
             lab = Lab.objects.filter(origin__is_local=True).first()
             fields = json.loads({json.dumps(fields)!r})
-            method = method_create(title={title!r}, summary="Zusammenfassung", phase="erkunden", lab=lab,
+            method = method_create(actor=SYSTEM, title={title!r}, summary="Zusammenfassung", phase="erkunden", lab=lab,
                                    steps=[{{"title": "Anfangen"}}], **fields)
             print(json.dumps(method.iri))
             """
@@ -221,7 +222,8 @@ class LiveNode:
             import json
             from methods.models import MethodCard
             from methods.services import method_update
-            method = method_update(method=MethodCard.objects.get(iri={iri!r}), **json.loads({json.dumps(fields)!r}))
+            from hub.roles import SYSTEM
+            method = method_update(actor=SYSTEM, method=MethodCard.objects.get(iri={iri!r}), **json.loads({json.dumps(fields)!r}))
             print(method.version)
             """
         )
@@ -231,7 +233,8 @@ class LiveNode:
             f"""
             from methods.models import MethodCard
             from methods.services import method_delete
-            method_delete(method=MethodCard.objects.get(iri={iri!r}))
+            from hub.roles import SYSTEM
+            method_delete(actor=SYSTEM, method=MethodCard.objects.get(iri={iri!r}))
             print("null")
             """
         )

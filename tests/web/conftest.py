@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
 from tests.conftest import require_service
 from tests.web.content import Network, network_content
 
@@ -26,8 +28,10 @@ PASSWORD = "ein-langes-passwort"
 
 @pytest.fixture
 def staff(db) -> User:
-    """A member of this node's staff."""
-    return User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    """A member of this node's staff with the role node administrator (every page, every lab's items)."""
+    user = User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    role_grant(user=user, role=Role.NODE_ADMIN, actor=SYSTEM)
+    return user
 
 
 @pytest.fixture

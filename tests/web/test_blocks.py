@@ -10,6 +10,7 @@ from django.test import Client
 from federation.blocks import origin_block
 from federation.models import AllowedOrigin, Block
 from hub.models import ChangeLogEntry, Node
+from hub.roles import SYSTEM
 from hub.services.changelog import Change, changelog_record
 from methods.models import MethodCard
 from tests.api.factories import mirrored_method
@@ -71,7 +72,7 @@ def test_blocking_needs_the_csrf_token(lab, staff):
 
 
 def test_staff_lift_a_block(staff_client, lab, remote_node):
-    origin_block(origin=SPAM, reason="Spam")
+    origin_block(actor=SYSTEM, origin=SPAM, reason="Spam")
     page = staff_client.post("/staff/blocks/", {"action": "unblock", "origin": SPAM}, follow=True).content.decode()
     assert "Die Sperre von" in page and "Kein Knoten ist gesperrt." in page
     assert not Block.objects.exists()
@@ -94,7 +95,7 @@ def test_staff_keep_the_allow_list(staff_client, lab):
 
 def test_the_blocks_page_speaks_english_too(staff_client, lab):
     staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    origin_block(origin=SPAM, reason="Spam")
+    origin_block(actor=SYSTEM, origin=SPAM, reason="Spam")
     page = staff_client.get("/staff/blocks/").content.decode()
     assert "Blocked nodes" in page and "Lift the block" in page and "Open mode:" in page
 
@@ -103,6 +104,6 @@ def test_a_blocked_peer_is_shown_as_paused_on_the_peers_page(staff_client, lab, 
     from federation.models import Peer
 
     Peer.objects.create(node=remote_node, client_id="a", client_secret="b")
-    origin_block(origin=SPAM, reason="Spam")
+    origin_block(actor=SYSTEM, origin=SPAM, reason="Spam")
     assert "Gesperrt: ruht" in staff_client.get("/staff/peers/").content.decode()
     assert Node.objects.filter(iri=SPAM).exists()

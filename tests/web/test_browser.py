@@ -12,6 +12,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
 from methods.models import MethodCard
 from ops.demo import demo_seed
 from tests.web.conftest import PASSWORD, axe_violations
@@ -28,7 +30,8 @@ def site(lab):
     """The demo content of a node plus two remote nodes' mirrored items, and a staff account."""
     demo_seed()
     network = network_content(based_on=MethodCard.objects.get(title="Spaziergangsinterview").iri)
-    User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    staff = User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    role_grant(user=staff, role=Role.NODE_ADMIN, actor=SYSTEM)
     return network
 
 

@@ -1,5 +1,5 @@
-"""The staff's page of blocks (protocol §8): block a node with a reason, lift blocks, confirm the
-blocks a subscribed block list proposes, and keep the allow list."""
+"""The node administrators' page of blocks (protocol §8): block a node with a reason, lift blocks,
+confirm the blocks a subscribed block list proposes, and keep the allow list."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from federation.blocks import (
+    MANAGING_BLOCKS,
     GovernanceError,
     allowed_listed,
     block_confirm,
@@ -23,7 +24,7 @@ from federation.blocks import (
     origin_unblock,
 )
 from federation.models import Block, BlockListSubscription
-from web.access import page, staff_required
+from web.access import node_admin_required, page
 from web.forms import BlockForm, OriginForm
 
 ORIGIN_ACTIONS = {
@@ -45,7 +46,7 @@ def _done(action: str, origin: str) -> str:
     return texts[action] % {"origin": origin}
 
 
-@staff_required
+@node_admin_required(MANAGING_BLOCKS)
 @require_http_methods(["GET", "POST"])
 def staff_blocks(request: HttpRequest) -> HttpResponse:
     """Blocks, proposed blocks and the allow list; a block is made only after a confirmation."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from events.selectors import events_upcoming
 from hub.access import can_see_network
+from hub.roles import RoleRequired, grants_of
 from hub.selectors import labs_visible, local_node_or_none
 from hub.services.items import MirroredItemError
 from methods.selectors import methods_recent
@@ -38,11 +39,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The 403 page, saying why when the reason is known (a mirrored item is read-only)."""
+    """The 403 page, saying why when the reason is known (a mirrored item is read-only, a role is missing)."""
     if isinstance(exception, MirroredItemError):
         reason = _("“%(item)s” is mirrored from %(origin)s: only its origin node can change it.") % {
             "item": exception.item, "origin": exception.item.origin.name,
         }
+    elif isinstance(exception, RoleRequired):
+        reason = str(exception)
     else:
         reason = ""
     context = {"node": local_node_or_none(), "reason": reason}
@@ -69,5 +72,5 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(node=local_node_or_none(), **kwargs)
 
     def get_default_redirect_url(self) -> str:
-        """Staff land on their start page, others on the home page."""
-        return reverse("staff-home") if self.request.user.is_staff else reverse("home")
+        """People with a role land on their start page, others on the home page."""
+        return reverse("staff-home") if grants_of(self.request.user).reads_network else reverse("home")

@@ -15,6 +15,7 @@ from federation.management.blocks import ACTIONS as BLOCK_ACTIONS
 from federation.management.blocks import BlockActions, add_block_actions
 from federation.models import Peer
 from federation.peering import PeeringError, peer_invite, peer_join, peer_remove
+from hub.roles import SYSTEM
 
 DURATION = re.compile(r"^(\d+)([mhd])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -49,11 +50,11 @@ class Command(BlockActions, BaseCommand):
     def _invite(self, *, expires: str, **_options) -> None:
         lifetime = duration(expires)
         self.stderr.write(f"Give this invitation to the other node; it works once, for {expires}:")
-        self.stdout.write(peer_invite(expires_in=lifetime))
+        self.stdout.write(peer_invite(expires_in=lifetime, actor=SYSTEM))
 
     def _join(self, *, invitation: str, **_options) -> None:
         try:
-            peer = peer_join(invitation=invitation)
+            peer = peer_join(invitation=invitation, actor=SYSTEM)
         except (PeeringError, http.PeerRequestError) as error:
             raise CommandError(f"Joining failed: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"Peered with {peer.node.name} ({peer.node.city}) at {peer.base_url}."))
@@ -71,7 +72,7 @@ class Command(BlockActions, BaseCommand):
         peer = Peer.objects.filter(node__iri=url.rstrip("/") + "/").first()
         if peer is None:
             raise CommandError(f"{url} is not a peer of this node (see `manage.py peer list`).")
-        peer_remove(peer=peer)
+        peer_remove(peer=peer, actor=SYSTEM)
         self.stdout.write(f"Removed {url}: its access is revoked; what it brought stays mirrored.")
 
 

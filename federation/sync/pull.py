@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.db.models import Q
@@ -31,6 +31,8 @@ from federation.models import Peer, SyncRun
 from federation.paging import MAX_PULL_PAGE_BYTES, PULL_PAGE_SIZE
 from federation.peering import raise_if_insecure
 from federation.sync.apply import PageResult, feed_apply_page
+from federation.sync.catch_up import mirror_catch_up
+from federation.sync.origins import origin_descriptor
 
 PAGE_SIZE = PULL_PAGE_SIZE
 LEASE = timedelta(minutes=2)  # renewed before the requests of a run, each of which has a 10 s deadline
@@ -60,6 +62,7 @@ def sync_peer(*, peer_id: int) -> SyncRun | None:
     run = SyncRun.objects.create(peer=peer, cursor_before=peer.cursor)
     try:
         _pull(peer, run)
+        _catch_up(run)
     except (http.PeerRequestError, FeedError) as error:
         _failed(peer, run, error)
     except BudgetSpent as stop:
@@ -180,10 +183,11 @@ def _record(run: SyncRun, result: PageResult, *, cursor: str) -> None:
     run.pages += 1
     run.applied += result.applied
     run.skipped += result.skipped
+    run.held += result.held
     run.rejected += len(result.rejections)
     run.rejections = (run.rejections + result.rejections)[:MAX_REJECTIONS_KEPT]
     run.cursor_after = cursor
-    run.save(update_fields=["pages", "applied", "skipped", "rejected", "rejections", "cursor_after"])
+    run.save(update_fields=["pages", "applied", "skipped", "held", "rejected", "rejections", "cursor_after"])
 
 
 def _page(peer: Peer, cursor: str) -> Any:
@@ -192,15 +196,19 @@ def _page(peer: Peer, cursor: str) -> Any:
 
 
 def _descriptor(walk: _Walk, origin: str) -> Any:
-    """The descriptor of a relayed origin, as the peer holds it (None if it has none)."""
+    """The descriptor of an origin the peer relays, from the origin itself: the peer's copy is only a hint."""
     walk.before_request()
-    peer = walk.peer
-    try:
-        return _get(peer, f"{peer.base_url}/api/federation/descriptor?{urlencode({'iri': origin})}")
-    except http.PeerRequestError as error:
-        if getattr(error, "status", None) == 404:
-            return None
-        raise
+    return origin_descriptor(origin)
+
+
+def _catch_up(run: SyncRun) -> None:
+    """After the walk: settle keys learnt from relays, apply held documents, ask for refused items again."""
+    outcome = mirror_catch_up()
+    run.applied += outcome.applied
+    run.rejected += len(outcome.rejections)
+    run.rejections = (run.rejections + outcome.rejections)[:MAX_REJECTIONS_KEPT]
+    run.removed, run.removals = outcome.removed, outcome.removals
+    run.save(update_fields=["applied", "rejected", "rejections", "removed", "removals"])
 
 
 def _get(peer: Peer, url: str) -> Any:

@@ -62,6 +62,7 @@ class FakeNode:
         self.key = generate_key()
         self.name, self.city = name, city
         self.feed: list[Any] = []
+        self.documents: dict[str, Any] = {}  # served at their path, as a node serves an item's document
         self.mode = "healthy"
         self.requests: list[tuple[str, str]] = []
         self.joins: list[dict[str, Any]] = []
@@ -219,6 +220,8 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
             return self._json(200, self.fake.documents[parts.path])
         if route == ("GET", "/api/federation/feed"):
             return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
+        if method == "GET" and parts.path in self.fake.documents:
+            return self._json(200, self.fake.documents[parts.path])
         return self._json(404, {"title": "Not found"})
 
     def _json(self, status: int, document: Any) -> None:

@@ -59,11 +59,12 @@ def fingerprint(key_text: str) -> str:
 
 
 def pin_record(*, node: Node, source: str, note: str = "") -> KeyPin:
-    """Record how the key now held for ``node`` was pinned (a confirmation clears any pending check)."""
+    """Record how the key now held for ``node`` was pinned; what waited for the key is due at once."""
     pin, _ = KeyPin.objects.update_or_create(
         node=node, defaults={"source": source, "note": note[:300], "pinned_at": timezone.now(), "attempts": 0,
                              "next_check_at": None},
     )
+    HeldDocument.objects.filter(origin=node.iri).update(next_attempt_at=timezone.now())
     return pin
 
 

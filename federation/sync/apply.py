@@ -74,7 +74,7 @@ def documents_apply(
     result.skipped = len(received) - len(candidates)
     keys = PageKeys.for_page(candidates, result, fetch_descriptor)
     waiting = [item for item in candidates if keys.waits(item)]
-    ready = keys.fetched + [item for item in candidates if not keys.waits(item)]
+    ready = keys.fetched + [item for item in candidates if keys.ready(item)]
     chosen = _without_uuid_clashes(_without_foreign_labs(_newest_verified(ready, keys, result), keys, result), result)
     with transaction.atomic():
         changelog_lock()

@@ -40,6 +40,7 @@ class PageKeys:
         self.fetched: list[Received] = []
         self.waiting: dict[str, Wait] = {}
         self.relayed: dict[str, Node] = {}
+        self.refused: set[int] = set()
         self._public: dict[str, Ed25519PublicKey] = {}
 
     @classmethod
@@ -50,11 +51,16 @@ class PageKeys:
         unpinned = sorted(origins - set(keys.keys))
         if unpinned:
             keys._reach(unpinned, fetch, result)
+            keys._relayed_conflicts(received, result)
         return keys
 
     def waits(self, item: Received) -> bool:
-        """Whether an item's origin has no trusted key yet."""
-        return item.decoded.origin_iri in self.waiting
+        """Whether an item's origin has no trusted key yet (and the item is not refused already)."""
+        return item.decoded.origin_iri in self.waiting and id(item) not in self.refused
+
+    def ready(self, item: Received) -> bool:
+        """Whether an item's origin has a trusted key to check its proof against."""
+        return item.decoded.origin_iri in self.keys
 
     @property
     def new(self) -> list[str]:
@@ -75,6 +81,18 @@ class PageKeys:
             else:
                 budget -= 1
                 self._fetch(origin, fetch, attempts, result)
+
+    def _relayed_conflicts(self, received: list[Received], result: PageResult) -> None:
+        """Report a descriptor whose key differs from a key learnt from a relay, and have the origin asked."""
+        for item in received:
+            node = self.relayed.get(item.iri) if item.decoded.type == "Node" else None
+            if node is None or item.decoded.fields["public_key_multibase"] == node.public_key_multibase:
+                continue
+            result.reject(item.iri, f"its key {item.decoded.fields['public_key_multibase'][:16]}… differs from the key "
+                                    f"learnt from a relay for this node on {node.pin.pinned_at:%Y-%m-%d}; the "
+                                    "origin's own descriptor is fetched to settle which is its key")
+            self.refused.add(id(item))
+            KeyPin.objects.filter(node=node).update(next_check_at=timezone.now())
 
     def _fetch(self, origin: str, fetch: DescriptorFetch, attempts: int, result: PageResult) -> None:
         try:

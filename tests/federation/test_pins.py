@@ -163,6 +163,21 @@ def test_a_key_learnt_from_a_relay_gives_way_to_the_origins_own_and_what_it_let_
 
 
 @pytest.mark.django_db
+def test_a_relayed_descriptor_that_conflicts_with_a_key_learnt_from_a_relay_is_reported_and_settled(peer, city):
+    forger = Forger()
+    origin_pin(descriptor=forger.descriptor(city), source=KeyPin.Source.FETCHED)
+    KeyPin.objects.filter(node__iri=city.iri).update(source=KeyPin.Source.RELAYED,
+                                                     next_check_at=timezone.now() + timedelta(days=1))
+    result = apply(peer, city.descriptor(version=2), city.method("Kiezspaziergang"))
+    assert result.held == 1  # the item waits: a key learnt from a relay is not trusted
+    assert "differs from the key learnt from a relay for this node" in result.rejections[0]["reason"]
+    assert KeyPin.objects.get(node__iri=city.iri).next_check_at <= timezone.now()  # settled at once
+    outcome = mirror_catch_up()
+    assert outcome.removals[0]["origin"] == city.iri and outcome.applied == 2  # its descriptor, then the item
+    assert Node.objects.get(iri=city.iri).public_key_multibase == city.public_key
+
+
+@pytest.mark.django_db
 def test_a_different_key_for_a_key_pinned_from_the_origin_is_refused_and_kept(peer, city):
     origin_pin(descriptor=city.descriptor(), source=KeyPin.Source.FETCHED)
     forger = Forger()
@@ -268,6 +283,5 @@ def test_an_operators_pin_releases_the_held_documents_of_an_unreachable_origin(p
     city.switch("down")
     assert apply(peer, genuine).held == 1
     call_command("peer", "repin", city.base_url, "--key", city.public_key, "--yes", stdout=io.StringIO())
-    all_due()
-    assert mirror_catch_up().applied == 1
+    assert mirror_catch_up().applied == 1  # due at once: the key it waited for is pinned
     assert MethodCard.objects.filter(iri=genuine["id"]).exists() and not HeldDocument.objects.exists()

@@ -10,6 +10,7 @@ item versions whose copies were refused are asked for at their origin.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ MAX_ORIGINS = 10  # origins asked for their descriptor in one catch-up
 MAX_COPIES = 20  # items asked for again in one catch-up
 MAX_COPY_ATTEMPTS = 5
 RELEASE_BATCH = 250
+DocumentFetch = Callable[[str], "dict[str, Any] | None"]
 
 
 @dataclass
@@ -53,7 +55,7 @@ class CatchUp:
 
 
 def mirror_catch_up(
-    *, fetch_descriptor: DescriptorFetch = origin_descriptor, fetch_document=origin_document,
+    *, fetch_descriptor: DescriptorFetch = origin_descriptor, fetch_document: DocumentFetch = origin_document,
     seconds: float = CATCH_UP_SECONDS,
 ) -> CatchUp:
     """Settle keys learnt from relays, apply held documents of origins now pinned, ask for refused items again."""
@@ -136,7 +138,7 @@ def _release(outcome: CatchUp, origin: str, deadline: float) -> None:
             HeldDocument.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
 
 
-def _copies_ask_again(outcome: CatchUp, fetch, deadline: float) -> None:
+def _copies_ask_again(outcome: CatchUp, fetch: DocumentFetch, deadline: float) -> None:
     due = RejectedCopy.objects.filter(next_attempt_at__lte=timezone.now()).order_by("next_attempt_at")[:MAX_COPIES]
     pinned = trusted_pins({copy.origin for copy in due})
     for copy in due:

@@ -50,7 +50,7 @@ class PageKeys:
         keys = cls(trusted_pins(origins))
         unpinned = sorted(origins - set(keys.keys))
         if unpinned:
-            keys._reach(unpinned, fetch, result)
+            keys._reach(unpinned, fetch)
             keys._relayed_conflicts(received, result)
         return keys
 
@@ -67,7 +67,8 @@ class PageKeys:
         """The origins pinned from their own descriptor for this page."""
         return [descriptor.iri for descriptor in self.fetched]
 
-    def _reach(self, unpinned: list[str], fetch: DescriptorFetch | None, result: PageResult) -> None:
+    def _reach(self, unpinned: list[str], fetch: DescriptorFetch | None) -> None:
+        """Ask unpinned origins for their descriptor (a few, when due); the documents of the others wait."""
         relayed = Node.objects.filter(iri__in=unpinned, pin__source=KeyPin.Source.RELAYED).select_related("pin")
         self.relayed = {node.iri: node for node in relayed}
         schedules = held_schedules([origin for origin in unpinned if origin not in self.relayed])
@@ -80,7 +81,7 @@ class PageKeys:
                 self.waiting[origin] = Wait(WAITING, attempts, next_at)
             else:
                 budget -= 1
-                self._fetch(origin, fetch, attempts, result)
+                self._fetch(origin, fetch, attempts)
 
     def _relayed_conflicts(self, received: list[Received], result: PageResult) -> None:
         """Report a descriptor whose key differs from a key learnt from a relay, and have the origin asked."""
@@ -94,7 +95,7 @@ class PageKeys:
             self.refused.add(id(item))
             KeyPin.objects.filter(node=node).update(next_check_at=timezone.now())
 
-    def _fetch(self, origin: str, fetch: DescriptorFetch, attempts: int, result: PageResult) -> None:
+    def _fetch(self, origin: str, fetch: DescriptorFetch, attempts: int) -> None:
         try:
             descriptor = descriptor_checked(origin, fetch(origin))
         except (OriginUnreachable, DocumentError) as error:

@@ -56,10 +56,14 @@ class CatchUp:
 
 def mirror_catch_up(
     *, fetch_descriptor: DescriptorFetch = origin_descriptor, fetch_document: DocumentFetch = origin_document,
-    seconds: float = CATCH_UP_SECONDS,
+    seconds: float = CATCH_UP_SECONDS, outcome: CatchUp | None = None,
 ) -> CatchUp:
-    """Settle keys learnt from relays, apply held documents of origins now pinned, ask for refused items again."""
-    deadline, outcome = time.monotonic() + seconds, CatchUp()
+    """Settle keys learnt from relays, apply held documents of origins now pinned, ask for refused items again.
+
+    What it did is added to ``outcome`` as it goes, so a caller that stops it (a fetch may raise) still
+    knows what was done.
+    """
+    deadline, outcome = time.monotonic() + seconds, outcome if outcome is not None else CatchUp()
     _relayed_pins_check(outcome, fetch_descriptor, deadline)
     _held_release(outcome, fetch_descriptor, deadline)
     _copies_ask_again(outcome, fetch_document, deadline)

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from federation import http
 from federation.paging import MAX_DOCUMENT_BYTES
-from federation.peering import PeeringError, descriptor_fetch
+from federation.peering import PeeringError, descriptor_fetch, raise_if_insecure
 
 GONE = (404, 410)  # an item the origin does not have (or does not show to anyone) or has deleted
 
@@ -33,6 +33,7 @@ def origin_descriptor(origin: str) -> dict[str, Any]:
 def origin_document(iri: str) -> dict[str, Any] | None:
     """The document the origin serves for one of its items (public ones only), or None when it has none."""
     try:
+        raise_if_insecure(iri)
         document = http.get_json(iri, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
                                  max_bytes=MAX_DOCUMENT_BYTES + 4096, headers={"Accept": "application/ld+json"})
     except http.PeerBadStatus as error:

@@ -87,7 +87,7 @@ def copies_record(*, peer: Peer | None, copies: list[Copy]) -> None:
     """Remember refused item versions, so that their origin is asked for them later."""
     if not copies:
         return
-    room = MAX_COPIES_PER_PEER - (RejectedCopy.objects.filter(peer=peer).count() if peer else 0)
+    room = MAX_COPIES_PER_PEER - RejectedCopy.objects.filter(peer=peer).count()  # held ones released: no peer
     now = timezone.now()
     RejectedCopy.objects.bulk_create(
         [RejectedCopy(iri=c.iri, version=c.version, origin=c.origin, peer=peer, reason=c.reason[:500],

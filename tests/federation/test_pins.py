@@ -285,3 +285,15 @@ def test_an_operators_pin_releases_the_held_documents_of_an_unreachable_origin(p
     call_command("peer", "repin", city.base_url, "--key", city.public_key, "--yes", stdout=io.StringIO())
     assert mirror_catch_up().applied == 1  # due at once: the key it waited for is pinned
     assert MethodCard.objects.filter(iri=genuine["id"]).exists() and not HeldDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_production_node_asks_no_http_origin_for_its_descriptor_or_its_items(peer, city, settings):
+    settings.HUB_PEERS_HTTPS_ONLY = True
+    genuine = city.method("Kiezspaziergang")
+    assert apply(peer, genuine).held == 1
+    assert "https only" in HeldDocument.objects.get(iri=genuine["id"]).reason
+    origin_pin(descriptor=city.descriptor(), source=KeyPin.Source.OPERATOR)
+    RejectedCopy.objects.create(iri=genuine["id"], version=2, origin=city.iri, reason="proof not verified")
+    mirror_catch_up()
+    assert city.requests == []

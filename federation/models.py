@@ -204,6 +204,7 @@ class KeyPin(models.Model):
     source = models.CharField(_("pinned from"), max_length=10, choices=Source.choices)
     pinned_at = models.DateTimeField(_("pinned at"), default=timezone.now)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    pinned_by = models.CharField(_("by"), max_length=200, blank=True, help_text="The operator who confirmed the key.")
     attempts = models.PositiveIntegerField(default=0, help_text="Failed fetches of the origin's own descriptor in a row.")
     next_check_at = models.DateTimeField(
         null=True, blank=True, help_text="When a key learnt from a relay is next checked against the origin's own descriptor."

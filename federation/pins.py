@@ -20,13 +20,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from events.models import Event
+from federation.blocks import actor_name, origin_remove_held, peers_rewind
 from federation.codecs import from_document
-from federation.models import HeldDocument, KeyPin, Peer
-from hub.models import ChangeLogEntry, Lab, Node
+from federation.models import HeldDocument, KeyPin
+from hub.models import ChangeLogEntry, Node
 from hub.multikey import MultikeyError, decode_public_key
 from hub.services.changelog import changelog_lock
-from methods.models import MethodCard
 
 Source = KeyPin.Source
 
@@ -58,11 +57,11 @@ def fingerprint(key_text: str) -> str:
     return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
 
 
-def pin_record(*, node: Node, source: str, note: str = "") -> KeyPin:
+def pin_record(*, node: Node, source: str, note: str = "", by: str = "") -> KeyPin:
     """Record how the key now held for ``node`` was pinned; what waited for the key is due at once."""
     pin, _ = KeyPin.objects.update_or_create(
-        node=node, defaults={"source": source, "note": note[:300], "pinned_at": timezone.now(), "attempts": 0,
-                             "next_check_at": None},
+        node=node, defaults={"source": source, "note": note[:300], "pinned_by": by[:200], "pinned_at": timezone.now(),
+                             "attempts": 0, "next_check_at": None},
     )
     HeldDocument.objects.filter(origin=node.iri).update(next_attempt_at=timezone.now())
     return pin
@@ -116,8 +115,9 @@ def origin_pin(*, descriptor: dict[str, Any], source: str) -> PinChange:
 
 
 @transaction.atomic
-def origin_repin(*, origin: str, key: str, note: str = "") -> PinChange:
-    """Pin ``key`` for ``origin`` as an operator confirmed it out of band, replacing any other key."""
+def origin_repin(*, origin: str, key: str, note: str = "", actor=None, by: str = "") -> PinChange:
+    """Pin ``key`` for ``origin`` as an operator (``actor``, or ``by`` on the command line) confirmed it
+    out of band, replacing any other key."""
     origin = origin_iri(origin)
     key = key.strip()
     raise_if_not_a_key(key)
@@ -133,7 +133,7 @@ def origin_repin(*, origin: str, key: str, note: str = "") -> PinChange:
         node.save()
     else:
         change = PinChange(node=node)
-    pin_record(node=node, source=Source.OPERATOR, note=note)
+    pin_record(node=node, source=Source.OPERATOR, note=note, by=actor_name(actor, by))
     return change
 
 
@@ -158,20 +158,11 @@ def raise_if_not_a_key(key: str) -> None:
 def _key_replace(node: Node, key: str) -> PinChange:
     """Put ``key`` in place of the node's key; remove what the old key let in; read every feed again."""
     previous = node.public_key_multibase
-    removed = origin_purge(node=node)
+    counts = origin_remove_held(node.iri)
     node.public_key_multibase, node.pinned_at = key, timezone.now()
-    Peer.objects.update(cursor="0")  # the genuine items may lie behind any peer's cursor
+    peers_rewind()  # the genuine items may lie behind any peer's cursor
+    removed = sum(count for kind, count in counts.items() if kind != ChangeLogEntry.ItemType.NODE)
     return PinChange(node=node, replaced=True, removed=removed, previous_key=previous)
-
-
-def origin_purge(*, node: Node) -> int:
-    """Remove every item, tombstone and descriptor of ``node`` this node holds; return how many items."""
-    for model in (Event, MethodCard, Lab):  # the ORM's delete, which removes a card's steps too
-        model.objects.filter(origin=node).delete()
-    entries = ChangeLogEntry.objects.filter(origin=node)
-    items = entries.exclude(iri=node.iri).count()
-    entries.delete()
-    return items
 
 
 @dataclass(frozen=True)
@@ -185,6 +176,7 @@ class PinnedKey:
     fingerprint: str
     source: str
     pinned_at: datetime
+    pinned_by: str
     note: str
     is_local: bool
 
@@ -210,7 +202,8 @@ def pins_listing() -> list[PinnedKey]:
         rows.append(PinnedKey(
             iri=node.iri, name=node.name, city=node.city, key=node.public_key_multibase,
             fingerprint=fingerprint(node.public_key_multibase), source=source,
-            pinned_at=pin.pinned_at if pin else node.pinned_at, note=pin.note if pin else "", is_local=node.is_local,
+            pinned_at=pin.pinned_at if pin else node.pinned_at, pinned_by=pin.pinned_by if pin else "",
+            note=pin.note if pin else "", is_local=node.is_local,
         ))
     return rows
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from argparse import _SubParsersAction
 
 from django.core.management.base import CommandError
@@ -48,8 +49,9 @@ class KeyActions:
         for pinned in pins_listing():
             self.stdout.write(f"{pinned.iri} {pinned.name} ({pinned.city})")
             self.stdout.write(f"  key {pinned.key}  fingerprint {pinned.fingerprint}")
+            by = f" by {pinned.pinned_by}" if pinned.pinned_by else ""
             note = f" ({pinned.note})" if pinned.note else ""
-            self.stdout.write(f"  {PINNED_FROM[pinned.source]}, {_when(pinned.pinned_at)}{note}")
+            self.stdout.write(f"  {PINNED_FROM[pinned.source]}{by}, {_when(pinned.pinned_at)}{note}")
         for waiting in origins_waiting():
             self.stdout.write(
                 f"{waiting.iri} is not pinned: {waiting.held} documents held since {_when(waiting.since)}, "
@@ -68,7 +70,7 @@ class KeyActions:
         if not yes and not self._confirmed():
             raise CommandError("Nothing changed: the key was not re-pinned.")
         try:
-            change = origin_repin(origin=iri, key=key, note=note)
+            change = origin_repin(origin=iri, key=key, note=note, by=_operator())
         except PinRefused as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"Pinned {key} ({fingerprint(key)}) for {iri}, as confirmed by an operator."))
@@ -96,6 +98,14 @@ class KeyActions:
             return input().strip().lower() == "yes"
         except EOFError:
             return False
+
+
+def _operator() -> str:
+    """Who runs the command, as the pin records it."""
+    try:
+        return f"manage.py ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "manage.py"
 
 
 def _when(moment) -> str:

@@ -51,6 +51,7 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(choices=[('joined', 'fetched from the node itself when peering'), ('fetched', 'fetched from the origin itself'), ('relayed', 'learnt from a relayed descriptor (before keys were pinned only from their origin)'), ('operator', 'confirmed by an operator')], max_length=10, verbose_name='pinned from')),
                 ('pinned_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='pinned at')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('pinned_by', models.CharField(blank=True, help_text='The operator who confirmed the key.', max_length=200, verbose_name='by')),
                 ('attempts', models.PositiveIntegerField(default=0, help_text="Failed fetches of the origin's own descriptor in a row.")),
                 ('next_check_at', models.DateTimeField(blank=True, help_text="When a key learnt from a relay is next checked against the origin's own descriptor.", null=True)),
                 ('node', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pin', to='hub.node', verbose_name='node')),

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from federation.blocks import origin_policy
 from federation.codecs import DocumentError
 from federation.models import HeldDocument, KeyPin, RejectedCopy
 from federation.pins import PinConflict, origin_pin, trusted_pins
@@ -64,18 +65,32 @@ def mirror_catch_up(
     knows what was done.
     """
     deadline, outcome = time.monotonic() + seconds, outcome if outcome is not None else CatchUp()
+    _refused_forget()
     _relayed_pins_check(outcome, fetch_descriptor, deadline)
     _held_release(outcome, fetch_descriptor, deadline)
     _copies_ask_again(outcome, fetch_document, deadline)
     return outcome
 
 
+def _refused_forget() -> None:
+    """Drop what waits for origins this node blocks or does not allow (§8): it will never be applied."""
+    policy = origin_policy()
+    for model in (HeldDocument, RejectedCopy):
+        origins = set(model.objects.order_by().values_list("origin", flat=True).distinct())
+        refused = [origin for origin in origins if policy.refusal(origin)]
+        if refused:
+            model.objects.filter(origin__in=refused).delete()
+
+
 def _relayed_pins_check(outcome: CatchUp, fetch: DescriptorFetch, deadline: float) -> None:
+    policy = origin_policy()
     due = (KeyPin.objects.filter(source=KeyPin.Source.RELAYED, next_check_at__lte=timezone.now())
            .select_related("node").order_by("next_check_at")[:MAX_ORIGINS])
     for pin in due:
         if time.monotonic() > deadline:
             return
+        if policy.refusal(pin.node.iri):  # no request to a node this node refuses
+            continue
         origin = pin.node.iri
         try:
             descriptor = descriptor_checked(origin, fetch(origin))

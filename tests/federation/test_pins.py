@@ -14,9 +14,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from federation.blocks import origin_block
 from federation.codecs import key_id, node_to_document
 from federation.management.commands.sync import report
-from federation.models import HeldDocument, KeyPin, Peer, RejectedCopy
+from federation.models import CursorRewind, HeldDocument, KeyPin, Peer, RejectedCopy
 from federation.pins import fingerprint, origin_pin
 from federation.proofs import sign_jcs
 from federation.sync import feed_apply_page, sync_peer
@@ -152,8 +153,7 @@ def test_a_key_learnt_from_a_relay_gives_way_to_the_origins_own_and_what_it_let_
     assert KeyPin.objects.get(node__iri=city.iri).source == KeyPin.Source.FETCHED
     assert not MethodCard.objects.filter(iri__in=[item["id"] for item in forged]).exists()
     assert stored_key(city.iri) == city.public_key
-    peer.refresh_from_db()
-    assert peer.cursor == "0"  # the genuine items may lie behind the cursor: the feed is read again
+    assert CursorRewind.objects.filter(peer=peer).exists()  # the genuine items may lie behind the cursor
 
     genuine = city.method("Kiezspaziergang")
     relay.feed = [forged[0], genuine]
@@ -267,8 +267,9 @@ def test_repin_replaces_a_key_removes_what_it_let_in_and_releases_held_documents
     assert f"Pinned {city.public_key} ({fingerprint(city.public_key)}) for {city.iri}" in out.getvalue()
     pin = KeyPin.objects.get(node__iri=city.iri)
     assert (pin.source, pin.note, pin.node.public_key_multibase) == ("operator", "am Telefon bestätigt", city.public_key)
+    assert pin.pinned_by.startswith("manage.py")
     assert not MethodCard.objects.filter(iri=forged["id"]).exists()
-    assert Peer.objects.get(pk=peer.pk).cursor == "0"
+    assert CursorRewind.objects.filter(peer=peer).exists()  # every feed is read again at its next sync
 
     genuine = city.method("Kiezspaziergang")
     assert apply(peer, genuine).applied == 1  # pinned by the operator: applied without asking the city
@@ -297,3 +298,16 @@ def test_a_production_node_asks_no_http_origin_for_its_descriptor_or_its_items(p
     RejectedCopy.objects.create(iri=genuine["id"], version=2, origin=city.iri, reason="proof not verified")
     mirror_catch_up()
     assert city.requests == []
+
+
+@pytest.mark.django_db
+def test_what_waits_for_an_origin_this_node_blocks_is_dropped_and_the_origin_is_not_asked(peer, city):
+    genuine = city.method("Kiezspaziergang")
+    city.switch("down")
+    assert apply(peer, genuine).held == 1
+    origin_block(origin=city.iri, reason="Spam")
+    city.switch("healthy")
+    all_due()
+    assert mirror_catch_up().applied == 0
+    assert not HeldDocument.objects.exists() and city.requests == []
+    assert "origin blocked" in apply(peer, city.method("Noch einer")).rejections[0]["reason"]

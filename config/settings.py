@@ -305,3 +305,6 @@ CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_
 # and remove what refused origins left (after a switch to HUB_FEDERATION_MODE=allowlist).
 CELERY_BEAT_SCHEDULE["governance-refresh"] = {"task": "federation.tasks.governance_refresh", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["sync-due-peers"] = {"task": "federation.tasks.sync_due_peers", "schedule": float(min(HUB_SYNC_INTERVAL, 5))}
+# Documents held until their origin's key is pinned, keys learnt from relays and refused items are
+# retried with backoff after every sync, and by this task when no sync runs.
+CELERY_BEAT_SCHEDULE["mirror-catch-up"] = {"task": "federation.tasks.mirror_catch_up_task", "schedule": 60.0}

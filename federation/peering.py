@@ -30,8 +30,9 @@ from oauth2_provider.models import Application
 
 from federation import http
 from federation.codecs import DocumentError, from_document, key_id
-from federation.models import Invitation, Peer
+from federation.models import Invitation, KeyPin, Peer
 from federation.paging import MAX_DESCRIPTOR_BYTES
+from federation.pins import PinConflict, origin_pin
 from federation.proofs import ProofError, verify
 from hub.models import Node
 from hub.multikey import MultikeyError, decode_public_key
@@ -233,20 +234,14 @@ def descriptor_check(document: Any, base: str) -> None:
 
 
 def node_pin(descriptor: dict[str, Any]) -> Node:
-    """Pin the key of a checked descriptor on first sight; refuse a different key for a known node."""
-    decoded = from_document(descriptor)
-    key = decoded.fields["public_key_multibase"]
-    node = Node.objects.filter(iri=decoded.iri).first()
-    if node is not None and node.public_key_multibase != key:
+    """Pin the key of a descriptor fetched from the node itself; refuse a different key pinned from it before."""
+    try:
+        return origin_pin(descriptor=descriptor, source=KeyPin.Source.JOINED).node
+    except PinConflict as error:
         raise PeeringError(
-            f"{decoded.iri} now shows a different key than the one pinned on {node.pinned_at:%Y-%m-%d}; "
-            "peering is refused. If the node really changed its key, remove it here first."
-        )
-    if node is None:
-        node = Node(iri=decoded.iri, public_key_multibase=key)
-    node.name, node.city, node.version = decoded.fields["name"], decoded.fields["city"], decoded.version
-    node.save()
-    return node
+            f"Peering is refused: {error}. If the node really changed its key, confirm the new key with its "
+            "operators and re-pin it (manage.py peer repin)."
+        ) from None
 
 
 def checked_base_url(url: str) -> str:

@@ -14,6 +14,7 @@ from federation.blocklists import governance_refresh as governance_refresh_servi
 from federation.blocks import refused_peer_ids
 from federation.models import Peer
 from federation.sync import sync_peer
+from federation.sync.catch_up import mirror_catch_up
 from federation.sync.pull import LEASE, token_for
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,16 @@ def sync_due_peers() -> None:
     due = Peer.objects.filter(idle, next_attempt_at__lte=now).exclude(pk__in=refused_peer_ids())
     for peer_id in due.values_list("pk", flat=True):
         sync_peer_task.delay(peer_id)
+
+
+@shared_task(ignore_result=True)
+def mirror_catch_up_task() -> None:
+    """Retry what waits: held documents of origins not pinned yet, keys learnt from relays, refused items."""
+    if settings.HUB_FEDERATION:
+        outcome = mirror_catch_up()
+        if outcome.applied or outcome.rejections or outcome.removals:
+            log.info("catch-up: %d applied, %d rejected, %d removed", outcome.applied, len(outcome.rejections),
+                     outcome.removed)
 
 
 @shared_task(ignore_result=True)

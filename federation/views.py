@@ -24,6 +24,7 @@ from federation.feed import descriptor_document, feed_page, feed_page_json
 from federation.models import Peer
 from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.peering import JoinRefused, peer_admit
+from federation.pins import trusted_pins
 from federation.tasks import sync_peer_task
 from federation.throttle import client_of, throttle_wait
 from hub.access import bearer_token
@@ -100,11 +101,13 @@ def feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 @peer_only
 def relayed_descriptor(request: HttpRequest) -> HttpResponse:
-    """GET /api/federation/descriptor?iri=NODE: the signed descriptor of a node this node holds."""
+    """GET /api/federation/descriptor?iri=NODE: the signed descriptor of a node whose key this node pinned
+    from that node itself (or an operator confirmed); a key learnt from a relay is not vouched for."""
     iri = request.GET.get("iri", "")
     if not is_http_iri(iri):
         return problem_response(400, "iri must be the absolute http(s) IRI of a node.")
-    document = descriptor_document(iri)
+    vouched = iri == local_node().iri or iri in trusted_pins({iri})
+    document = descriptor_document(iri) if vouched else None
     if document is None:
         return problem_response(404, "This node holds no descriptor for that node.")
     return jsonld_response(document)

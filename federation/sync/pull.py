@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.db.models import Q
@@ -31,6 +31,8 @@ from federation.models import Peer, SyncRun
 from federation.paging import MAX_PULL_PAGE_BYTES, PULL_PAGE_SIZE
 from federation.peering import raise_if_insecure
 from federation.sync.apply import PageResult, feed_apply_page
+from federation.sync.catch_up import CatchUp, mirror_catch_up
+from federation.sync.origins import origin_descriptor, origin_document
 
 PAGE_SIZE = PULL_PAGE_SIZE
 LEASE = timedelta(minutes=2)  # renewed before the requests of a run, each of which has a 10 s deadline
@@ -60,6 +62,7 @@ def sync_peer(*, peer_id: int) -> SyncRun | None:
     run = SyncRun.objects.create(peer=peer, cursor_before=peer.cursor)
     try:
         _pull(peer, run)
+        _catch_up(peer, run)
     except (http.PeerRequestError, FeedError) as error:
         _failed(peer, run, error)
     except BudgetSpent as stop:
@@ -180,10 +183,11 @@ def _record(run: SyncRun, result: PageResult, *, cursor: str) -> None:
     run.pages += 1
     run.applied += result.applied
     run.skipped += result.skipped
+    run.held += result.held
     run.rejected += len(result.rejections)
     run.rejections = (run.rejections + result.rejections)[:MAX_REJECTIONS_KEPT]
     run.cursor_after = cursor
-    run.save(update_fields=["pages", "applied", "skipped", "rejected", "rejections", "cursor_after"])
+    run.save(update_fields=["pages", "applied", "skipped", "held", "rejected", "rejections", "cursor_after"])
 
 
 def _page(peer: Peer, cursor: str) -> Any:
@@ -192,15 +196,34 @@ def _page(peer: Peer, cursor: str) -> Any:
 
 
 def _descriptor(walk: _Walk, origin: str) -> Any:
-    """The descriptor of a relayed origin, as the peer holds it (None if it has none)."""
+    """The descriptor of an origin the peer relays, from the origin itself: the peer's copy is only a hint."""
     walk.before_request()
-    peer = walk.peer
+    return origin_descriptor(origin)
+
+
+def _catch_up(peer: Peer, run: SyncRun) -> None:
+    """After the walk: settle keys learnt from relays, apply held documents, ask for refused items again.
+
+    Every request it makes renews the lease and counts against the run's time budget, as the walk's do.
+    """
+    elapsed = (timezone.now() - run.started_at).total_seconds()
+    walk = _Walk(peer=peer, cursor=run.cursor_after or peer.cursor, started=time.monotonic() - elapsed)
+    outcome = CatchUp()
     try:
-        return _get(peer, f"{peer.base_url}/api/federation/descriptor?{urlencode({'iri': origin})}")
-    except http.PeerRequestError as error:
-        if getattr(error, "status", None) == 404:
-            return None
-        raise
+        mirror_catch_up(fetch_descriptor=lambda origin: _descriptor(walk, origin),
+                        fetch_document=lambda iri: _document(walk, iri), outcome=outcome)
+    finally:
+        run.applied += outcome.applied
+        run.rejected += len(outcome.rejections)
+        run.rejections = (run.rejections + outcome.rejections)[:MAX_REJECTIONS_KEPT]
+        run.removed, run.removals = outcome.removed, outcome.removals
+        run.save(update_fields=["applied", "rejected", "rejections", "removed", "removals"])
+
+
+def _document(walk: _Walk, iri: str) -> Any:
+    """An item's document from its origin itself, asked for again after its copies were refused."""
+    walk.before_request()
+    return origin_document(iri)
 
 
 def _get(peer: Peer, url: str) -> Any:

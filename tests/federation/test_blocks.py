@@ -41,8 +41,9 @@ RELAY = "http://127.0.0.1:8102"
 
 
 @pytest.fixture
-def origin() -> Origin:
-    return Origin("http://127.0.0.1:8101", name="Spamlabor")
+def origin(db) -> Origin:
+    """An origin whose key this node pinned from its own descriptor."""
+    return Origin("http://127.0.0.1:8101", name="Spamlabor").pinned()
 
 
 @pytest.fixture
@@ -58,10 +59,10 @@ def relay(node) -> Peer:
 @pytest.fixture
 def origin_peer(node, origin) -> Peer:
     """The origin itself as a peer of this node (its key pinned), with its OAuth application here."""
-    origin.node.save()
     application = Application.objects.create(name="Peer Spam", client_type=Application.CLIENT_CONFIDENTIAL,
                                              authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS)
-    return Peer.objects.create(node=origin.node, application=application, client_id="a", client_secret="b")
+    return Peer.objects.create(node=Node.objects.get(iri=origin.node.iri), application=application, client_id="a",
+                               client_secret="b")
 
 
 def token_of(peer: Peer) -> str:
@@ -112,7 +113,7 @@ def test_a_block_made_while_a_page_is_checked_wins_over_the_page(relay, origin, 
     """The policy is read again under the change log's lock: a block committed meanwhile is obeyed."""
     from federation.sync import apply as apply_module
 
-    real = apply_module._unheld
+    real = apply_module._newer_than_stored
     calls = []
 
     def block_between(received):
@@ -121,7 +122,7 @@ def test_a_block_made_while_a_page_is_checked_wins_over_the_page(relay, origin, 
             Block.objects.create(origin=origin.node.iri, reason="Spam")
         return real(received)
 
-    monkeypatch.setattr(apply_module, "_unheld", block_between)
+    monkeypatch.setattr(apply_module, "_newer_than_stored", block_between)
     result = apply(relay, origin.descriptor(), origin.method())
     assert result.applied == 0 and {r["reason"] for r in result.rejections} == {"origin blocked"}
     assert held_from(origin) == []

@@ -117,23 +117,23 @@ def test_an_endless_walk_stops_at_the_page_budget(hostile, hostile_peer, setting
 @pytest.mark.django_db
 @pytest.mark.parametrize("hostile", [("relays", 0.4)], indirect=True)
 def test_the_lease_outlives_a_page_that_asks_for_many_descriptors(hostile, hostile_peer, monkeypatch):
-    monkeypatch.setattr(pull, "LEASE", timedelta(seconds=1))  # the page asks for 6 descriptors, 0.4 s each
+    monkeypatch.setattr(pull, "LEASE", timedelta(seconds=1))  # the run asks 6 origins for descriptors, 0.4 s each
     descriptors, second_sync = [], []
     fetch = http.get_json
 
     def get_json(url, **kwargs):
         try:
-            return fetch(url, **kwargs)  # the peer answers 404 for each of these origins
+            return fetch(url, **kwargs)  # each of these origins answers 404
         finally:
-            if "/api/federation/descriptor" in url:
+            if url.endswith("/.well-known/stadtlabor"):
                 descriptors.append(url)
-                if len(descriptors) == HostileFeed.RELAYED:  # 2.4 s into the page: what beat or a worker would try
+                if len(descriptors) == HostileFeed.RELAYED:  # 2.4 s into the run: what beat or a worker would try
                     second_sync.append(sync_peer(peer_id=hostile_peer.pk))
 
     monkeypatch.setattr(http, "get_json", get_json)
     run = sync_peer(peer_id=hostile_peer.pk)
     assert second_sync == [None]  # the first sync still held its lease: no second sync of the peer ran
-    assert run.ok and run.rejected == HostileFeed.RELAYED
+    assert run.ok and (run.held, run.rejected) == (HostileFeed.RELAYED, 0)  # held until their origins answer
 
 
 @pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_a_page_whose_descriptor_requests_outlast_the_time_budget_is_left_for_th
     settings.HUB_SYNC_TIME_BUDGET = 1
     run = sync_peer(peer_id=hostile_peer.pk)
     assert run.ok and run.pages == 0
-    assert hostile.served("/api/federation/descriptor") < HostileFeed.RELAYED
+    assert hostile.origin_requests() < HostileFeed.RELAYED
     assert "stopped: the time budget of a run (1 s, HUB_SYNC_TIME_BUDGET) is spent; the next run goes on from cursor 0" \
         in report(run)
     assert cards_of(hostile) == [] and Peer.objects.get(pk=hostile_peer.pk).cursor == "0"
@@ -156,7 +156,7 @@ def test_a_run_whose_lease_another_sync_took_stops_and_leaves_the_peer_to_it(hos
     fetch = http.get_json
 
     def get_json(url, **kwargs):
-        if "/api/federation/descriptor" in url:  # as if this process had stalled and another host took over
+        if url.endswith("/.well-known/stadtlabor"):  # as if this process had stalled and another host took over
             Peer.objects.filter(pk=hostile_peer.pk).update(sync_holder="elsewhere:1:1", sync_started_at=timezone.now())
         return fetch(url, **kwargs)
 

@@ -62,6 +62,7 @@ class FakeNode:
         self.key = generate_key()
         self.name, self.city = name, city
         self.feed: list[Any] = []
+        self.documents: dict[str, Any] = {}  # served at their path, as a node serves an item's document
         self.mode = "healthy"
         self.requests: list[tuple[str, str]] = []
         self.joins: list[dict[str, Any]] = []
@@ -219,6 +220,8 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
             return self._json(200, self.fake.documents[parts.path])
         if route == ("GET", "/api/federation/feed"):
             return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
+        if method == "GET" and parts.path in self.fake.documents:
+            return self._json(200, self.fake.documents[parts.path])
         return self._json(404, {"title": "Not found"})
 
     def _json(self, status: int, document: Any) -> None:
@@ -275,8 +278,9 @@ class HostileFeed(FakeNode):
 
     ``empty``: empty pages, each with a ``next``; ``stuck``: a page whose ``next`` repeats its own cursor;
     ``back``: a page whose ``next`` goes back to the start; ``endless``: one new method card a page, for
-    ever, each page ``delay`` seconds late; ``relays``: one page of cards from ``RELAYED`` origins it does
-    not know either, so that the reader asks it for their descriptors, each answer ``delay`` seconds late.
+    ever, each page ``delay`` seconds late; ``relays``: one page of cards from ``RELAYED`` origins the reader
+    does not know, so that it asks each origin for its descriptor (``SlowOrigin``: each answers ``delay``
+    seconds late).
     After ``SAFETY_PAGES`` pages it answers something that is not a page, so that a reader without limits
     still stops and the test can say what it saw.
     """
@@ -288,6 +292,17 @@ class HostileFeed(FakeNode):
         super().__init__("Endloslabor", "Nirgendwo")
         assert walk in ("empty", "stuck", "back", "endless", "relays"), walk
         self.walk, self.delay = walk, delay
+        # The relayed origins themselves: a reader asks each for its own descriptor, and each answers late.
+        self.origins = [SlowOrigin(delay) for _ in range(self.RELAYED)] if walk == "relays" else []
+
+    def close(self) -> None:
+        super().close()
+        for origin in self.origins:
+            origin.close()
+
+    def origin_requests(self) -> int:
+        """How many requests the relayed origins received."""
+        return sum(origin.requests for origin in self.origins)
 
     def feed_page(self, after: str) -> dict[str, Any]:
         """The first page holds its descriptor, lab and a card; what follows depends on ``walk``."""
@@ -315,8 +330,8 @@ class HostileFeed(FakeNode):
     def _relayed(self) -> list[dict[str, Any]]:
         if self.walk != "relays":
             return []
-        return [self.sign(method_document(f"http://127.0.0.1:{port}", f"Weitergereicht {port}"))
-                for port in range(1, self.RELAYED + 1)]
+        return [self.sign(method_document(origin.base_url, f"Weitergereicht {number}"))
+                for number, origin in enumerate(self.origins, start=1)]
 
     def _page(self, start: int, items: list[Any], following: int | None) -> dict[str, Any]:
         feed_url = f"{self.base_url}/api/federation/feed"
@@ -325,6 +340,41 @@ class HostileFeed(FakeNode):
         if following is not None:
             page["next"] = f"{feed_url}?after={following}"
         return page
+
+
+class SlowOrigin:
+    """A node address that answers every request ``delay`` seconds late, with 404: an origin a reader asks
+    for its descriptor in vain, slowly."""
+
+    def __init__(self, delay: float) -> None:
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                origin.requests += 1
+                time.sleep(origin.delay)
+                body = b'{"title": "Not found"}'
+                try:
+                    self.send_response(404)
+                    self.send_header("Content-Type", "application/problem+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.delay, self.requests = delay, 0
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 class BodyServer:

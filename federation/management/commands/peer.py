@@ -1,4 +1,5 @@
-"""manage.py peer invite|join|list|remove, and block|unblock|blocks|allow|…: peering and governance from the command line."""
+"""manage.py peer invite|join|list|remove, keys|repin, and block|unblock|blocks|allow|…: peering and governance
+from the command line."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from federation import http
 from federation.blocks import peer_refusal
 from federation.management.blocks import ACTIONS as BLOCK_ACTIONS
 from federation.management.blocks import BlockActions, add_block_actions
+from federation.management.keys import ACTIONS as KEY_ACTIONS
+from federation.management.keys import KeyActions, add_key_actions
 from federation.models import Peer
 from federation.peering import PeeringError, peer_invite, peer_join, peer_remove
 from hub.roles import SYSTEM
@@ -29,11 +32,12 @@ def duration(text: str) -> timedelta:
     return timedelta(**{UNITS[match[2]]: int(match[1])})
 
 
-class Command(BlockActions, BaseCommand):
-    help = "Peer this node with others (invite, join, list, remove) and govern whom it accepts (block, allow, …)."
+class Command(KeyActions, BlockActions, BaseCommand):
+    help = ("Peer this node with others (invite, join, list, remove), inspect or re-pin their keys (keys, repin) "
+            "and govern whom it accepts (block, allow, …).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        metavar = "{" + ",".join(("invite", "join", "list", "remove", *BLOCK_ACTIONS)) + "}"
+        metavar = "{" + ",".join(("invite", "join", "list", "remove", *KEY_ACTIONS, *BLOCK_ACTIONS)) + "}"
         actions = parser.add_subparsers(dest="action", required=True, metavar=metavar)
         invite = actions.add_parser("invite", help="Print a one-time invitation for another node.")
         invite.add_argument("--expires", default="7d", help="How long it stays valid (30m, 12h, 7d; default 7d).")
@@ -42,6 +46,7 @@ class Command(BlockActions, BaseCommand):
         actions.add_parser("list", help="Show every peer and how its syncs go.")
         remove = actions.add_parser("remove", help="Stop peering with a node (revokes its access).")
         remove.add_argument("url", help="The peer's base URL.")
+        add_key_actions(actions)
         add_block_actions(actions)
 
     def handle(self, *args, action: str, **options) -> None:

@@ -6,11 +6,12 @@ shapes and types; the services hold every domain rule and give the messages for 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,9 +44,19 @@ ITEM_FIELDS = ("iri", "origin", "is_local", "version", "visibility", "date_creat
 # checks that both ways give the same JSON for every kind of item.
 
 
+def rfc3339(value: datetime, zone: tzinfo) -> str:
+    """A time as RFC 3339 with the offset of ``zone``, or in UTC where that offset had seconds.
+
+    RFC 3339 offsets have hours and minutes only. A zone's local mean time before it took a standard
+    time had seconds (Berlin's +00:53:28 before 1893); such a time is written in UTC, the same instant.
+    """
+    local = value.astimezone(zone)
+    return (value.astimezone(UTC) if local.utcoffset().seconds % 60 else local).isoformat()
+
+
 def datetime_text(value: datetime) -> str:
-    """A time as Django REST framework writes it: ISO 8601 in the node's time zone, ``Z`` for UTC."""
-    text = timezone.localtime(value).isoformat()
+    """A time as Django REST framework writes it: RFC 3339 in the node's time zone, ``Z`` for UTC."""
+    text = rfc3339(value, timezone.get_current_timezone())
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -67,6 +78,22 @@ def item_representation(item) -> dict:
     }
 
 
+class RFC3339DateTimeField(serializers.DateTimeField):
+    """A stored time as RFC 3339 in the node's zone (``datetime_text``), whatever year a peer gave it."""
+
+    def to_representation(self, value: datetime) -> str:
+        """The time with an offset RFC 3339 can carry."""
+        return datetime_text(value)
+
+
+class OutputSerializer(serializers.ModelSerializer):
+    """A model's fields as the API shows them, its times in RFC 3339."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.DateTimeField: RFC3339DateTimeField
+    }
+
+
 class NodeReferenceSerializer(serializers.ModelSerializer):
     """The node an item comes from."""
 
@@ -83,14 +110,14 @@ class LabReferenceSerializer(serializers.ModelSerializer):
         fields = ("iri", "name", "city")
 
 
-class ItemOutputSerializer(serializers.ModelSerializer):
+class ItemOutputSerializer(OutputSerializer):
     """What every item shows: IRI, origin node, whether it is ours, version, visibility and dates."""
 
     origin = NodeReferenceSerializer(read_only=True)
     is_local = serializers.BooleanField(read_only=True)
 
 
-class NodeOutputSerializer(serializers.ModelSerializer):
+class NodeOutputSerializer(OutputSerializer):
     """A node of the network, this one or a pinned one."""
 
     class Meta:
@@ -154,7 +181,7 @@ class MethodOutputSerializer(ItemOutputSerializer):
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class ZonedDateTimeField(serializers.Field):
-    """An event's time in ISO 8601 with the UTC offset of the event's own time zone."""
+    """An event's time in RFC 3339 with the UTC offset of the event's own time zone."""
 
     def __init__(self, attribute: str, **kwargs) -> None:
         self.attribute = attribute
@@ -162,7 +189,7 @@ class ZonedDateTimeField(serializers.Field):
 
     def to_representation(self, event: Event) -> str:
         """The time as the event's zone shows it."""
-        return getattr(event, self.attribute).astimezone(ZoneInfo(event.timezone)).isoformat()
+        return rfc3339(getattr(event, self.attribute), ZoneInfo(event.timezone))
 
 
 class EventOutputSerializer(ItemOutputSerializer):
@@ -193,7 +220,7 @@ class EventOutputSerializer(ItemOutputSerializer):
             "uuid": str(event.uuid),
             **item_representation(event),
             "title": event.title, "description": event.description,
-            "start": event.start.astimezone(zone).isoformat(), "end": event.end.astimezone(zone).isoformat(),
+            "start": rfc3339(event.start, zone), "end": rfc3339(event.end, zone),
             "timezone": event.timezone, "attendance_mode": event.attendance_mode, "place_name": event.place_name,
             "place_address": event.place_address, "latitude": event.latitude, "longitude": event.longitude,
             "online_url": event.online_url, "lab": reference(event.lab), "target_groups": list(event.target_groups),

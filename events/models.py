@@ -24,6 +24,7 @@ DEFAULT_TIMEZONE = "Europe/Berlin"
 EVENT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 EVENT_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
 EVENT_LONGEST = timedelta(weeks=8)
+LARGEST_AUDIENCE = 100_000
 
 
 @functools.cache
@@ -90,7 +91,7 @@ class Event(FederatedItem):
     )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100000)]
+        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(LARGEST_AUDIENCE)]
     )
     registration = models.CharField(
         _("registration"), max_length=12, choices=Registration.choices, default=Registration.NONE

@@ -42,6 +42,8 @@ SPECTACULAR_SETTINGS: dict = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.refuse_unknown_fields",
+        "api.schema.request_defaults_as_applied",
+        "api.schema.query_parameters_as_read",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -49,7 +49,9 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         errors: dict[str, list[str]] = {}
         for key, value in detail.items():
-            errors |= flatten_errors(value, f"{prefix}.{key}" if prefix else str(key))
+            # A nested list's own error (too many steps) is the list's: ``steps``, not ``steps.non_field_errors``.
+            name = prefix if prefix and key == api_settings.NON_FIELD_ERRORS_KEY else f"{prefix}.{key}" if prefix else str(key)
+            errors |= flatten_errors(value, name)
         return errors
     if isinstance(detail, list):
         errors = {}

@@ -6,7 +6,10 @@ from http import HTTPStatus
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_mock_request
 from drf_spectacular.utils import OpenApiResponse
@@ -16,6 +19,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from api.fields import ANY_TEXT
 from api.permissions import WRITE_SCOPE
 from hub.access import READING_SCOPES
 from hub.problems import PROBLEM_CONTENT_TYPE
@@ -40,6 +44,18 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "type": "oauth2",
             "flows": {"clientCredentials": {"tokenUrl": reverse("oauth2_provider:token"), "scopes": scopes}},
         }
+
+
+class StatedFieldExtension(OpenApiSerializerFieldExtension):
+    """What an ``api.fields.Stated`` field takes beyond its type: patterns, unique items, enumerations."""
+
+    target_class = "api.fields.Stated"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict:
+        """drf-spectacular's description of the field with the field's own statement added."""
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return schema | self.target.stated_schema()
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -75,6 +91,59 @@ def refuse_unknown_fields(result: dict, **kwargs) -> dict:
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
     return result
+
+
+# Request bodies whose omitted fields keep the item's value (PATCH) or the adapted card's (adapt), with
+# the fields they require.
+PARTIAL_BODIES = {"PatchedMethodInputRequest": [], "PatchedEventInputRequest": [], "MethodAdaptInputRequest": ["lab"]}
+
+
+def request_defaults_as_applied(result: dict, **kwargs) -> dict:
+    """Say in the schema which defaults a write applies to omitted fields, and that a partial write applies none.
+
+    A postprocessing hook of drf-spectacular. It puts a ``default`` that drf-spectacular left inside
+    the first alternative of a "value or empty" ``oneOf`` beside it, where it means something. A
+    partial write (PATCH, adapt) changes only the fields it gives: its body requires only what its
+    view requires and shows no defaults, because an omitted field keeps its value.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        partial = name in PARTIAL_BODIES
+        for field in component.get("properties", {}).values():
+            default = [alternative.pop("default") for alternative in field.get("oneOf", []) if "default" in alternative]
+            if partial:
+                field.pop("default", None)
+            elif default:
+                field["default"] = default[0]
+        if partial:
+            component.pop("required", None)
+            if PARTIAL_BODIES[name]:
+                component["required"] = PARTIAL_BODIES[name]
+    return result
+
+
+def query_parameters_as_read(result: dict, **kwargs) -> dict:
+    """Say in the schema how the API reads query values: empty counts as not given, and never a NUL.
+
+    A postprocessing hook of drf-spectacular. The filters and the pages read an empty value (``?phase=``)
+    as no filter, as the HTML forms send one for every filter left open; a NUL character anywhere in
+    the query is a 400 (``config.middleware``); any other value the schema calls invalid is a 400 too.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+                    refuse_nul(parameter["schema"])
+    return result
+
+
+def refuse_nul(schema: dict) -> None:
+    """A pattern without NUL for a free text parameter (one with no enumeration, format or pattern of its own)."""
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = ANY_TEXT
 
 
 def anonymous_mock_request(

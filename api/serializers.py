@@ -1,16 +1,16 @@
 """What the API shows of items, and what it accepts when a client writes them.
 
-Output serializers describe stored items, local and mirrored alike. Input serializers only check
-shapes and types; the services hold every domain rule and give the messages for them.
+Output serializers describe stored items, local and mirrored alike. Input serializers check shapes,
+types and each field's limits, as the OpenAPI schema states them (``api.fields``); the services hold
+the rules between fields and the domain's rules, and give the messages for them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
-from typing import ClassVar
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from events.models import DEFAULT_TIMEZONE, Event
+from api.fields import (
+    ChoiceListField,
+    CoordinateField,
+    HttpUrlField,
+    LabField,
+    LanguageField,
+    OffsetDateTimeField,
+    Stated,
+    TextField,
+    TimeZoneField,
+    optional_list,
+    optional_text,
+    text_list,
+)
+from events.models import DEFAULT_TIMEZONE, LARGEST_AUDIENCE, Event
 from hub.choices import (
     AccessibilityFeature,
     AttendanceMode,
@@ -32,7 +46,8 @@ from hub.choices import (
 )
 from hub.models import Lab, Node
 from hub.services.items import raise_if_unknown_fields
-from methods.models import MethodCard, MethodStep
+from methods.models import LARGEST_GROUP, MINUTES_IN_A_WEEK, MethodCard, MethodStep
+from methods.services import MAX_STEPS
 
 ITEM_FIELDS = ("iri", "origin", "is_local", "version", "visibility", "date_created", "date_modified")
 
@@ -43,9 +58,19 @@ ITEM_FIELDS = ("iri", "origin", "is_local", "version", "visibility", "date_creat
 # checks that both ways give the same JSON for every kind of item.
 
 
+def rfc3339(value: datetime, zone: tzinfo) -> str:
+    """A time as RFC 3339 with the offset of ``zone``, or in UTC where that offset had seconds.
+
+    RFC 3339 offsets have hours and minutes only. A zone's local mean time before it took a standard
+    time had seconds (Berlin's +00:53:28 before 1893); such a time is written in UTC, the same instant.
+    """
+    local = value.astimezone(zone)
+    return (value.astimezone(UTC) if local.utcoffset().seconds % 60 else local).isoformat()
+
+
 def datetime_text(value: datetime) -> str:
-    """A time as Django REST framework writes it: ISO 8601 in the node's time zone, ``Z`` for UTC."""
-    text = timezone.localtime(value).isoformat()
+    """A time as Django REST framework writes it: RFC 3339 in the node's time zone, ``Z`` for UTC."""
+    text = rfc3339(value, timezone.get_current_timezone())
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -67,6 +92,22 @@ def item_representation(item) -> dict:
     }
 
 
+class RFC3339DateTimeField(serializers.DateTimeField):
+    """A stored time as RFC 3339 in the node's zone (``datetime_text``), whatever year a peer gave it."""
+
+    def to_representation(self, value: datetime) -> str:
+        """The time with an offset RFC 3339 can carry."""
+        return datetime_text(value)
+
+
+class OutputSerializer(serializers.ModelSerializer):
+    """A model's fields as the API shows them, its times in RFC 3339."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.DateTimeField: RFC3339DateTimeField
+    }
+
+
 class NodeReferenceSerializer(serializers.ModelSerializer):
     """The node an item comes from."""
 
@@ -83,14 +124,14 @@ class LabReferenceSerializer(serializers.ModelSerializer):
         fields = ("iri", "name", "city")
 
 
-class ItemOutputSerializer(serializers.ModelSerializer):
+class ItemOutputSerializer(OutputSerializer):
     """What every item shows: IRI, origin node, whether it is ours, version, visibility and dates."""
 
     origin = NodeReferenceSerializer(read_only=True)
     is_local = serializers.BooleanField(read_only=True)
 
 
-class NodeOutputSerializer(serializers.ModelSerializer):
+class NodeOutputSerializer(OutputSerializer):
     """A node of the network, this one or a pinned one."""
 
     class Meta:
@@ -154,7 +195,7 @@ class MethodOutputSerializer(ItemOutputSerializer):
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class ZonedDateTimeField(serializers.Field):
-    """An event's time in ISO 8601 with the UTC offset of the event's own time zone."""
+    """An event's time in RFC 3339 with the UTC offset of the event's own time zone."""
 
     def __init__(self, attribute: str, **kwargs) -> None:
         self.attribute = attribute
@@ -162,7 +203,7 @@ class ZonedDateTimeField(serializers.Field):
 
     def to_representation(self, event: Event) -> str:
         """The time as the event's zone shows it."""
-        return getattr(event, self.attribute).astimezone(ZoneInfo(event.timezone)).isoformat()
+        return rfc3339(getattr(event, self.attribute), ZoneInfo(event.timezone))
 
 
 class EventOutputSerializer(ItemOutputSerializer):
@@ -193,7 +234,7 @@ class EventOutputSerializer(ItemOutputSerializer):
             "uuid": str(event.uuid),
             **item_representation(event),
             "title": event.title, "description": event.description,
-            "start": event.start.astimezone(zone).isoformat(), "end": event.end.astimezone(zone).isoformat(),
+            "start": rfc3339(event.start, zone), "end": rfc3339(event.end, zone),
             "timezone": event.timezone, "attendance_mode": event.attendance_mode, "place_name": event.place_name,
             "place_address": event.place_address, "latitude": event.latitude, "longitude": event.longitude,
             "online_url": event.online_url, "lab": reference(event.lab), "target_groups": list(event.target_groups),
@@ -205,49 +246,6 @@ class EventOutputSerializer(ItemOutputSerializer):
         }
 
 
-class LabField(serializers.SlugRelatedField):
-    """A lab named by its IRI; the services accept only this node's labs."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(slug_field="iri", queryset=Lab.objects.all(), **kwargs)
-
-
-class OffsetDateTimeField(serializers.DateTimeField):
-    """A date and time that must carry its UTC offset, so that it means one instant."""
-
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "naive": _("Give the time with its UTC offset, for example 2027-03-04T18:00:00+01:00."),
-    }
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        """Refuse a time without offset instead of guessing its zone."""
-        if timezone.is_naive(value):
-            self.fail("naive")
-        return super().enforce_timezone(value)
-
-
-class CoordinateField(serializers.DecimalField):
-    """A latitude or longitude within ±``limit`` degrees, rounded to the six decimal places (about 10 cm) that are stored."""
-
-    def __init__(self, *, limit: int, **kwargs) -> None:
-        super().__init__(max_digits=9, decimal_places=6, rounding=ROUND_HALF_EVEN, allow_null=True,
-                         min_value=Decimal(-limit), max_value=Decimal(limit), **kwargs)
-
-    def validate_precision(self, value: Decimal) -> Decimal:
-        """Round to six places before checking the number of digits."""
-        return super().validate_precision(value.quantize(Decimal("0.000001"), rounding=self.rounding))
-
-
-def optional_text(max_length: int | None = None) -> serializers.CharField:
-    """An optional text field, empty when not given."""
-    return serializers.CharField(allow_blank=True, default="", max_length=max_length)
-
-
-def optional_list(child: serializers.Field | None = None) -> serializers.ListField:
-    """An optional list field, empty when not given."""
-    return serializers.ListField(child=child or serializers.CharField(), default=list)
-
-
 class ItemInputSerializer(serializers.Serializer):
     """The fields a client writes.
 
@@ -257,7 +255,9 @@ class ItemInputSerializer(serializers.Serializer):
     """
 
     model: type[Model]
-    visibility = serializers.ChoiceField(Visibility.choices, required=False)
+    visibility = serializers.ChoiceField(
+        Visibility.choices, required=False, help_text="A published item (public or network) cannot become a draft again."
+    )
 
     def validate(self, attrs: dict) -> dict:
         """Refuse field names that cannot be written, naming them, instead of ignoring them."""
@@ -265,11 +265,22 @@ class ItemInputSerializer(serializers.Serializer):
         return attrs
 
 
+class StepListSerializer(Stated, serializers.ListSerializer):
+    """The steps of a method card, at most ``MAX_STEPS``."""
+
+    def stated_schema(self) -> dict:
+        """The most steps a card can have, which DRF's list serializer does not tell drf-spectacular."""
+        return {"maxItems": self.max_length}
+
+
 class StepInputSerializer(serializers.Serializer):
     """One step of a method card as written: a title and a text."""
 
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     text = optional_text()
+
+    class Meta:
+        list_serializer_class = StepListSerializer
 
     def to_internal_value(self, data: object) -> dict:
         """Refuse field names a step does not have, naming them, as the item's own fields do."""
@@ -282,34 +293,37 @@ class StepInputSerializer(serializers.Serializer):
 
 
 class MethodInputSerializer(ItemInputSerializer):
-    """A method card as a client writes it; ``steps`` replace the old steps in the order given."""
+    """A method card as a client writes it; ``steps`` replace the old steps in the order given.
+
+    The shortest duration must not exceed the longest, nor the smallest group the largest.
+    """
 
     model = MethodCard
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     slug = serializers.SlugField(max_length=120, required=False)
-    language = serializers.CharField(max_length=12, default="de")
-    summary = serializers.CharField()
+    language = LanguageField(default="de")
+    summary = TextField()
     added_value = optional_text()
     body = optional_text()
     phase = serializers.ChoiceField(Phase.choices)
-    duration_min = serializers.IntegerField(min_value=0, allow_null=True, default=None)
-    duration_max = serializers.IntegerField(min_value=0, allow_null=True, default=None)
+    duration_min = serializers.IntegerField(min_value=0, max_value=MINUTES_IN_A_WEEK, allow_null=True, default=None)
+    duration_max = serializers.IntegerField(min_value=0, max_value=MINUTES_IN_A_WEEK, allow_null=True, default=None)
     difficulty = serializers.ChoiceField(Difficulty.choices, allow_blank=True, default="")
-    group_size_min = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-    group_size_max = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-    materials = optional_list()
-    roles = optional_list()
+    group_size_min = serializers.IntegerField(min_value=1, max_value=LARGEST_GROUP, allow_null=True, default=None)
+    group_size_max = serializers.IntegerField(min_value=1, max_value=LARGEST_GROUP, allow_null=True, default=None)
+    materials = text_list()
+    roles = text_list()
     tips = optional_text()
     background = optional_text()
-    target_groups = optional_list(serializers.ChoiceField(TargetGroup.choices))
+    target_groups = ChoiceListField(TargetGroup.choices)
     accessibility_notes = optional_text()
     license = serializers.ChoiceField(License.choices, default=License.BY_SA)
     lab = LabField()
-    based_on = serializers.URLField(max_length=300, allow_blank=True, required=False)
-    translations = optional_list(serializers.URLField(max_length=300))
-    keywords = optional_list(serializers.CharField(max_length=80))
-    source = serializers.URLField(max_length=500, allow_blank=True, default="")
-    steps = StepInputSerializer(many=True, default=list)
+    based_on = HttpUrlField(max_length=300, allow_blank=True, required=False)
+    translations = optional_list(HttpUrlField(max_length=300))
+    keywords = text_list(max_length=80)
+    source = HttpUrlField(max_length=500, allow_blank=True, default="")
+    steps = StepInputSerializer(many=True, default=list, max_length=MAX_STEPS)
 
 
 class MethodAdaptInputSerializer(MethodInputSerializer):
@@ -323,29 +337,35 @@ class MethodAdaptInputSerializer(MethodInputSerializer):
 
 
 class EventInputSerializer(ItemInputSerializer):
-    """An event as a client writes it; times carry their offset, ``timezone`` names the event's zone."""
+    """An event as a client writes it; times carry their offset, ``timezone`` names the event's zone.
+
+    The end lies after the start and at most eight weeks later; an event held in person or hybrid
+    needs a place (``place_name`` or ``place_address``), an online or hybrid one an ``online_url``;
+    ``registration: required`` needs a ``registration_url``; coordinates come both or neither, and
+    only with a place.
+    """
 
     model = Event
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     description = optional_text()
     start = OffsetDateTimeField()
     end = OffsetDateTimeField()
-    timezone = serializers.CharField(max_length=64, default=DEFAULT_TIMEZONE)
+    timezone = TimeZoneField(default=DEFAULT_TIMEZONE)
     attendance_mode = serializers.ChoiceField(AttendanceMode.choices, default=AttendanceMode.IN_PERSON)
     place_name = optional_text(200)
     place_address = optional_text()
     latitude = CoordinateField(limit=90, default=None)
     longitude = CoordinateField(limit=180, default=None)
-    online_url = serializers.URLField(max_length=500, allow_blank=True, default="")
+    online_url = HttpUrlField(max_length=500, allow_blank=True, default="")
     lab = LabField()
-    target_groups = optional_list(serializers.ChoiceField(TargetGroup.choices))
-    languages = optional_list(serializers.CharField(max_length=12))
+    target_groups = ChoiceListField(TargetGroup.choices)
+    languages = optional_list(LanguageField())
     is_free = serializers.BooleanField(default=True)
-    accessibility_features = optional_list(serializers.ChoiceField(AccessibilityFeature.choices))
+    accessibility_features = ChoiceListField(AccessibilityFeature.choices)
     accessibility_notes = optional_text()
-    capacity = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    capacity = serializers.IntegerField(min_value=1, max_value=LARGEST_AUDIENCE, allow_null=True, default=None)
     registration = serializers.ChoiceField(Registration.choices, default=Registration.NONE)
-    registration_url = serializers.URLField(max_length=500, allow_blank=True, default="")
+    registration_url = HttpUrlField(max_length=500, allow_blank=True, default="")
     status = serializers.ChoiceField(EventStatus.choices, required=False)
-    keywords = optional_list(serializers.CharField(max_length=80))
-    method_iris = optional_list(serializers.URLField(max_length=300))
+    keywords = text_list(max_length=80)
+    method_iris = optional_list(HttpUrlField(max_length=300))

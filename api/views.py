@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -53,7 +53,12 @@ def created(data: dict, request: Request, url_name: str) -> Response:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List method cards", responses={200: MethodOutputSerializer, **LIST_PROBLEMS}),
+    list=extend_schema(
+        summary="List method cards",
+        # django-filter reads it as a decimal number, though durations are whole minutes.
+        parameters=[OpenApiParameter("duration_max", float, description="fits into this many minutes")],
+        responses={200: MethodOutputSerializer, **LIST_PROBLEMS},
+    ),
     retrieve=extend_schema(summary="Show a method card", responses={200: MethodOutputSerializer, **DETAIL_PROBLEMS}),
 )
 class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +18,13 @@ from hub.search import SearchIndex
 from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_list
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
+# What a lab can mean by an event: it takes place in the years 2000 to 2100 (as instants in UTC) and lasts
+# at most eight weeks. Anything else is a typing or generating error (a start in the year 17, an end in 2207),
+# refused by ``Event.clean`` for every way in: the services, the API, the staff pages, the admin and the mirror.
+EVENT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+EVENT_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+EVENT_LONGEST = timedelta(weeks=8)
+LARGEST_AUDIENCE = 100_000
 
 
 @functools.cache
@@ -83,7 +91,7 @@ class Event(FederatedItem):
     )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100000)]
+        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(LARGEST_AUDIENCE)]
     )
     registration = models.CharField(
         _("registration"), max_length=12, choices=Registration.choices, default=Registration.NONE
@@ -109,10 +117,8 @@ class Event(FederatedItem):
         return self.title
 
     def clean(self) -> None:
-        """Check what only the fields together can tell: time order, place or link, registration."""
-        errors: dict[str, str] = {}
-        if self.start and self.end and self.end <= self.start:
-            errors["end"] = _("The end must lie after the start.")
+        """Check what only the fields together can tell: time order and span, place or link, registration."""
+        errors: dict[str, str] = self.time_errors()
         needs_place = self.attendance_mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID)
         needs_link = self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
         if needs_place and not (self.place_name or self.place_address):
@@ -127,3 +133,28 @@ class Event(FederatedItem):
             errors["latitude"] = _("Coordinates belong to a place: give the place too.")
         if errors:
             raise ValidationError(errors)
+
+    def time_errors(self) -> dict[str, str]:
+        """The start and end within the years 2000 to 2100, the end after the start and at most eight weeks later."""
+        start = self.start if isinstance(self.start, datetime) else None
+        end = self.end if isinstance(self.end, datetime) else None
+        errors: dict[str, str] = {}
+        if start and not is_within_bounds(start):
+            errors["start"] = _("An event must take place between the years %(first)d and %(last)d.") % BOUND_YEARS
+        if start and end and end <= start:
+            errors["end"] = _("The end must lie after the start.")
+        elif end and not is_within_bounds(end):
+            errors["end"] = _("An event must take place between the years %(first)d and %(last)d.") % BOUND_YEARS
+        elif start and end and "start" not in errors and end - start > EVENT_LONGEST:
+            errors["end"] = _("An event lasts at most %(weeks)d weeks; publish a longer series as single dates.") % {
+                "weeks": EVENT_LONGEST.days // 7
+            }
+        return errors
+
+
+BOUND_YEARS = {"first": EVENT_EARLIEST.year, "last": EVENT_LATEST.year - 1}
+
+
+def is_within_bounds(moment: datetime) -> bool:
+    """Whether an aware time lies in the years an event may take place in."""
+    return EVENT_EARLIEST <= moment <= EVENT_LATEST

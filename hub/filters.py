@@ -7,20 +7,53 @@ Plain django-filter (no DRF), so that the domains' filter sets can build on it a
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
 from hub.choices import TargetGroup
 from hub.models import Lab
 
 
-class BooleanFilter(filters.BooleanFilter):
-    """A yes/no filter that reads ``true`` and ``false``."""
+class TrueOrFalseWidget(BooleanWidget):
+    """django-filter's ``true``/``false`` widget, passing any other text on for the field to refuse."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", BooleanWidget)
-        super().__init__(*args, **kwargs)
+    def value_from_datadict(self, data, files, name):
+        """True or False for the known words, the text itself for any other, None when absent."""
+        value = super().value_from_datadict(data, files, name)
+        return data.get(name) if value is None else value
+
+
+class TrueOrFalseField(forms.NullBooleanField):
+    """``true`` or ``false`` (also ``1``, ``0``), or nothing: another text is invalid, not nothing.
+
+    The API answers an invalid value with 400 naming the parameter; the pages, which filter with
+    the valid values only, go on ignoring it.
+    """
+
+    widget = TrueOrFalseWidget
+    default_error_messages: ClassVar[dict[str, str]] = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value: object) -> bool | None:
+        """The widget's True or False; None when absent; invalid for anything else."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value: bool | None) -> None:
+        """Any of True, False and None is valid."""
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """A yes/no filter that reads ``true`` and ``false`` and calls any other value invalid."""
+
+    field_class = TrueOrFalseField
 
 
 def contains(queryset: QuerySet, text: str, *lookups: str) -> QuerySet:

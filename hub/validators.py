@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 http_url = URLValidator(schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://."))
 
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?\Z")  # \Z, not $: no line break after the tag
 
 
 def language_tag(value: str) -> None:

@@ -15,6 +15,7 @@ from hub.search import SearchIndex
 from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_tag
 
 MINUTES_IN_A_WEEK = 7 * 24 * 60
+LARGEST_GROUP = 10_000
 
 
 class MethodCard(FederatedItem):
@@ -42,10 +43,10 @@ class MethodCard(FederatedItem):
     )
     difficulty = models.CharField(_("difficulty"), max_length=10, choices=Difficulty.choices, blank=True)
     group_size_min = models.PositiveIntegerField(
-        _("smallest group"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+        _("smallest group"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(LARGEST_GROUP)]
     )
     group_size_max = models.PositiveIntegerField(
-        _("largest group"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+        _("largest group"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(LARGEST_GROUP)]
     )
     materials = models.JSONField(_("materials"), default=list, blank=True, validators=[TextList()])
     roles = models.JSONField(_("roles"), default=list, blank=True, validators=[TextList()])

@@ -19,15 +19,18 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from federation.blocks import actor_name, origin_remove_held, peers_rewind
 from federation.codecs import from_document
 from federation.models import HeldDocument, KeyPin
 from hub.models import ChangeLogEntry, Node
 from hub.multikey import MultikeyError, decode_public_key
+from hub.roles import raise_unless_node_admin
 from hub.services.changelog import changelog_lock
 
 Source = KeyPin.Source
+PINNING_KEYS = gettext_lazy("pin another node's key by hand")
 
 
 class PinConflict(Exception):
@@ -115,9 +118,10 @@ def origin_pin(*, descriptor: dict[str, Any], source: str) -> PinChange:
 
 
 @transaction.atomic
-def origin_repin(*, origin: str, key: str, note: str = "", actor=None, by: str = "") -> PinChange:
-    """Pin ``key`` for ``origin`` as an operator (``actor``, or ``by`` on the command line) confirmed it
-    out of band, replacing any other key."""
+def origin_repin(*, origin: str, key: str, actor, note: str = "", by: str = "") -> PinChange:
+    """Pin ``key`` for ``origin`` as a node administrator (``actor``; ``by`` names who ran the command
+    line) confirmed it out of band, replacing any other key."""
+    raise_unless_node_admin(actor=actor, action=PINNING_KEYS)
     origin = origin_iri(origin)
     key = key.strip()
     raise_if_not_a_key(key)

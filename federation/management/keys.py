@@ -19,6 +19,7 @@ from federation.pins import (
     raise_if_not_a_key,
 )
 from hub.models import Node
+from hub.roles import SYSTEM
 
 ACTIONS = ("keys", "repin")
 PINNED_FROM = {
@@ -70,7 +71,7 @@ class KeyActions:
         if not yes and not self._confirmed():
             raise CommandError("Nothing changed: the key was not re-pinned.")
         try:
-            change = origin_repin(origin=iri, key=key, note=note, by=_operator())
+            change = origin_repin(origin=iri, key=key, note=note, actor=SYSTEM, by=_operator())
         except PinRefused as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"Pinned {key} ({fingerprint(key)}) for {iri}, as confirmed by an operator."))

@@ -18,7 +18,7 @@ from federation.blocks import origin_block
 from federation.codecs import key_id, node_to_document
 from federation.management.commands.sync import report
 from federation.models import CursorRewind, HeldDocument, KeyPin, Peer, RejectedCopy
-from federation.pins import fingerprint, origin_pin
+from federation.pins import fingerprint, origin_pin, origin_repin
 from federation.proofs import sign_jcs
 from federation.sync import feed_apply_page, sync_peer
 from federation.sync.catch_up import mirror_catch_up
@@ -26,6 +26,7 @@ from federation.sync.origins import origin_descriptor
 from federation.tasks import mirror_catch_up_task
 from hub.models import ChangeLogEntry, Node
 from hub.multikey import encode_public_key, generate_key
+from hub.roles import SYSTEM, RoleRequired
 from methods.models import MethodCard
 from tests.network.fakes import FakeNode, method_document
 
@@ -305,9 +306,17 @@ def test_what_waits_for_an_origin_this_node_blocks_is_dropped_and_the_origin_is_
     genuine = city.method("Kiezspaziergang")
     city.switch("down")
     assert apply(peer, genuine).held == 1
-    origin_block(origin=city.iri, reason="Spam")
+    origin_block(origin=city.iri, reason="Spam", actor=SYSTEM)
     city.switch("healthy")
     all_due()
     assert mirror_catch_up().applied == 0
     assert not HeldDocument.objects.exists() and city.requests == []
     assert "origin blocked" in apply(peer, city.method("Noch einer")).rejections[0]["reason"]
+
+
+@pytest.mark.django_db
+def test_only_a_node_administrator_may_pin_a_key_by_hand(peer, city, django_user_model):
+    editor = django_user_model.objects.create_user(username="redakteurin", password="x", is_staff=True)
+    with pytest.raises(RoleRequired, match="darf nicht den Schlüssel eines anderen Knotens von Hand festlegen"):
+        origin_repin(origin=city.iri, key=city.public_key, actor=editor)
+    assert not Node.objects.filter(iri=city.iri).exists()

@@ -14,8 +14,9 @@ database anything.
 
 Only the clock changes a list without moving the head: ``upcoming`` events. Their pages are keyed
 by the minute as well, so an event that has ended leaves the upcoming list within a minute. Pages
-are kept for an hour at most and in a bounded number (the ``CACHES`` setting); only successful
-JSON answers are kept, errors and other formats are built every time.
+are kept for an hour at most and in a bounded number (the ``pages`` cache of the ``CACHES``
+setting, kept in each process); only successful JSON answers are kept, errors and other formats are
+built every time.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +37,7 @@ from hub.selectors import changelog_head
 LIST_CACHE_SECONDS = 3600
 CLOCK_PARAMETERS = frozenset({"upcoming"})  # list filters whose answer depends on the time
 KEY_PREFIX = "api-list"
+PAGES_CACHE = "pages"  # per process: read on every list request, so never over the network
 
 
 class SharedHead:
@@ -88,6 +90,7 @@ class CachedListMixin:
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         key = list_cache_key(request)
+        cache = caches[PAGES_CACHE]
         body = cache.get(key)
         if body is None:
             response: Response = super().list(request, *args, **kwargs)

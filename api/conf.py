@@ -29,7 +29,9 @@ SPECTACULAR_SETTINGS: dict = {
     "DESCRIPTION": (
         "The catalogue of one Stadtlabor node: its own and mirrored labs, events and method cards, "
         "and the nodes it knows. Anyone reads public items; `network` items need a token with scope "
-        "`read` (or `federation`) or a staff login. Writes to this node's own items need scope `write`. "
+        "`read` (or `federation`) or a login, of someone with a role on this node (coordinator, lab "
+        "editor, node administrator). Writes to this node's own items need scope `write` of a lab "
+        "editor (their labs' items) or a node administrator (every lab's). "
         "Every error is `application/problem+json` (RFC 9457)."
     ),
     "VERSION": "1",

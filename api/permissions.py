@@ -1,16 +1,21 @@
-"""Who may read network items, and who may write this node's items."""
+"""Who may read network items, and who may write this node's items, as the API sees requests.
+
+The roles themselves live in ``hub.roles``; here they meet DRF's authentication. Which lab's items a
+person may write is decided by the services (``raise_unless_may_edit``), with ``request_actor`` as
+the person acting.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from hub.access import READING_SCOPES
+from hub.access import token_owner, token_reads_network
+from hub.roles import grants_of
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -24,47 +29,45 @@ def token_scopes(request: Request) -> frozenset[str]:
     return frozenset(token.scope.split()) if isinstance(token, AccessToken) else frozenset()
 
 
+def request_actor(request: Request) -> Any:
+    """The person a request acts for: the token's owner, or the logged-in user (anonymous without either)."""
+    if isinstance(request.auth, AccessToken):
+        return token_owner(request.auth)
+    return request.user
+
+
 def sees_network_items(request: Request) -> bool:
-    """Whether the reader may see ``network`` items: a token with scope read or federation, or a staff login.
+    """Whether the reader may see ``network`` items: a token allowed to read, or a login with a role.
 
     The same rule as ``hub.access.can_see_network`` for pages, applied to DRF's authentication.
     """
     if isinstance(request.auth, AccessToken):
-        return not token_scopes(request).isdisjoint(READING_SCOPES)
-    return request.user.is_staff
-
-
-def token_owner(token: AccessToken) -> AbstractBaseUser | None:
-    """The user a token acts for: its own, or for a client-credentials token the owner of its application."""
-    if token.user_id:
-        return token.user
-    return token.application.user if token.application_id else None
-
-
-def is_active_staff(user: AbstractBaseUser | None) -> bool:
-    """Whether the user is an active staff member."""
-    return bool(user and user.is_active and user.is_staff)
+        return token_reads_network(request.auth)
+    return grants_of(request.user).reads_network
 
 
 class ReadOrWriteLocalItems(BasePermission):
-    """Anyone reads; writing needs a token with scope ``write`` owned by active staff, or a staff login.
+    """Anyone reads; writing needs a lab editor or node administrator, by a token with scope ``write`` or a login.
 
-    A staff login writes only with a valid CSRF token, which ``SessionAuthentication`` checks.
+    A login writes only with a valid CSRF token, which ``SessionAuthentication`` checks. Which labs'
+    items the person may write, the services check.
     """
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        """Allow reads, and writes by staff with the right token or login."""
+        """Allow reads, and writes by lab editors and node administrators with the right token or login."""
         if request.method in SAFE_METHODS:
             return True
         if isinstance(request.auth, AccessToken):
             return self.token_may_write(request)
-        self.message = _("Only staff may change this node's items.")
-        return is_active_staff(request.user)
+        self.message = _("Only lab editors and node administrators may change this node's items.")
+        return grants_of(request.user).writes_items
 
     def token_may_write(self, request: Request) -> bool:
-        """Whether the token carries scope ``write`` and belongs to active staff."""
+        """Whether the token carries scope ``write`` and its owner is a lab editor or node administrator."""
         if WRITE_SCOPE not in token_scopes(request):
             self.message = _("This access token lacks the scope “write”.")
             return False
-        self.message = _("Only staff may change this node's items; the owner of this token is not staff.")
-        return is_active_staff(token_owner(request.auth))
+        self.message = _(
+            "Only lab editors and node administrators may change this node's items; the owner of this token is neither."
+        )
+        return grants_of(token_owner(request.auth)).writes_items

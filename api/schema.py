@@ -38,19 +38,11 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {self.name: [WRITE_SCOPE]}
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict:
-        """The client-credentials flow of scripts and peers, and the authorization-code flow with PKCE."""
+        """The client-credentials flow of scripts and peers, the only one this node mounts."""
         scopes = {name: str(text) for name, text in get_scopes_backend().get_all_scopes().items()}
-        token_url = reverse("oauth2_provider:token")
         return {
             "type": "oauth2",
-            "flows": {
-                "clientCredentials": {"tokenUrl": token_url, "scopes": scopes},
-                "authorizationCode": {
-                    "authorizationUrl": reverse("oauth2_provider:authorize"),
-                    "tokenUrl": token_url,
-                    "scopes": scopes,
-                },
-            },
+            "flows": {"clientCredentials": {"tokenUrl": reverse("oauth2_provider:token"), "scopes": scopes}},
         }
 
 

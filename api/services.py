@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, set_token_value
-from oauth2_provider.scopes import get_scopes_backend
 
-from api.permissions import WRITE_SCOPE, is_active_staff
+from federation.oauth import CLIENT_SCOPES, scopes_allowed
 
 MAX_TOKEN_LIFETIME = timedelta(days=365)
 
@@ -34,8 +33,8 @@ def script_application(*, user: AbstractBaseUser) -> Application:
 @transaction.atomic
 def access_token_issue(*, user: AbstractBaseUser, scopes: Sequence[str], lifetime: timedelta) -> str:
     """Mint an access token for the user's script application and return it; only its hash is stored."""
+    raise_if_token_refused(user=user, scopes=scopes, lifetime=lifetime)
     application = script_application(user=user)
-    raise_if_token_refused(user=user, application=application, scopes=scopes, lifetime=lifetime)
     raw_token = secrets.token_urlsafe(32)
     token = AccessToken(
         user=user,
@@ -48,21 +47,25 @@ def access_token_issue(*, user: AbstractBaseUser, scopes: Sequence[str], lifetim
     return raw_token
 
 
-def raise_if_token_refused(
-    *, user: AbstractBaseUser, application: Application, scopes: Sequence[str], lifetime: timedelta
-) -> None:
-    """Refuse scopes the application may not hold, write tokens for non-staff, and lifetimes out of range."""
-    available = get_scopes_backend().get_available_scopes(application=application)
-    refused = [scope for scope in scopes if scope not in available]
-    if refused or not scopes:
-        named = f"The scope {' '.join(refused)!r} is unknown or not for scripts" if refused else "No scope given"
-        raise ValidationError(f"{named}; a script's token may carry: {', '.join(available)}.")
+SCOPE_NEEDS = {
+    "read": "reading network-only items needs a role on this node (coordinator, lab-editor or node-admin)",
+    "write": "writing needs the role lab-editor or node-admin",
+}
+
+
+def raise_if_token_refused(*, user: AbstractBaseUser, scopes: Sequence[str], lifetime: timedelta) -> None:
+    """Refuse unknown scopes, scopes the user's roles do not allow, inactive users and lifetimes out of range."""
+    unknown = [scope for scope in scopes if scope not in CLIENT_SCOPES]
+    if unknown or not scopes:
+        named = f"The scope {' '.join(unknown)!r} is unknown or not for scripts" if unknown else "No scope given"
+        raise ValidationError(f"{named}; a script's token may carry: {', '.join(CLIENT_SCOPES)}.")
     if not user.is_active:
         raise ValidationError(f"The user {user.get_username()!r} is inactive.")
-    if WRITE_SCOPE in scopes and not is_active_staff(user):
+    allowed = scopes_allowed(user)
+    for scope in (scope for scope in CLIENT_SCOPES if scope in scopes and scope not in allowed):
         raise ValidationError(
-            f"The user {user.get_username()!r} is not staff, and only staff may write: "
-            f"a token with scope {WRITE_SCOPE!r} would be refused."
+            f"The user {user.get_username()!r} may not hold a token with scope {scope!r}: {SCOPE_NEEDS[scope]}. "
+            f"Grant the role first with `manage.py grant {user.get_username()} ROLE`."
         )
     if not timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
         raise ValidationError(f"A token lives longer than 0 seconds and at most {MAX_TOKEN_LIFETIME.days} days.")

@@ -1,7 +1,10 @@
 """Request rates: one for anonymous readers by address, one for each token's client or logged-in user.
 
 The rates are read from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` at every request rather than
-when the class is imported, so that changed settings apply at once.
+when the class is imported, so that changed settings apply at once. The counts live in the default
+cache, which every process of the node shares (``CACHES`` in config/settings.py: files under
+``HUB_DATA_DIR`` or Redis), so a rate holds however many web workers serve the node. A reader's
+address is the one ``hub.addresses`` finds: ``X-Forwarded-For`` counts only from the trusted proxy.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import TYPE_CHECKING
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from hub.addresses import client_address_text
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -22,6 +27,10 @@ class CurrentRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         """The rate configured for this throttle's scope."""
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address; DRF's own would believe any ``X-Forwarded-For`` a client sends."""
+        return client_address_text(request) or "unknown"
 
 
 class AnonymousRateThrottle(CurrentRateThrottle):

@@ -1,7 +1,8 @@
 """The REST API under /api/: the catalogue, its OpenAPI schema and its browsable docs."""
 
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from api import views
@@ -14,8 +15,12 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("labs", views.LabViewSet, basename="lab")
 router.register("nodes", views.NodeViewSet, basename="node")
 
+# Swagger UI under the node's Content-Security-Policy: its start script is a file of its own (the split
+# view serves it at ?script), its style too (the template); its stylesheet draws icons as data: images.
+swagger_ui = SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", csp_update({"img-src": ["data:"]})(swagger_ui), name="docs"),
     *router.urls,
 ]

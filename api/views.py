@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.caching import CachedListMixin
-from api.permissions import sees_network_items
+from api.permissions import request_actor, sees_network_items
 from api.schema import problems
 from api.serializers import (
     EventInputSerializer,
@@ -81,7 +81,7 @@ class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
     )
     def create(self, request: Request) -> Response:
         """Create a method card of one of this node's labs."""
-        method = method_create(**validated_data(MethodInputSerializer, request))
+        method = method_create(actor=request_actor(request), **validated_data(MethodInputSerializer, request))
         return created(MethodOutputSerializer(method).data, request, "api:method-detail")
 
     @extend_schema(
@@ -106,13 +106,13 @@ class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def write(self, request: Request, *, partial: bool) -> Response:
         """Update the method card through the service, which refuses mirrored ones."""
         data = validated_data(MethodInputSerializer, request, partial=partial)
-        method = method_update(method=self.get_object(), **data)
+        method = method_update(method=self.get_object(), actor=request_actor(request), **data)
         return Response(MethodOutputSerializer(method).data)
 
     @extend_schema(summary="Delete a method card", responses={204: None, **GUARDED_PROBLEMS})
     def destroy(self, request: Request, uuid: str) -> Response:
         """Delete a method card of this node, leaving a tombstone for the network."""
-        method_delete(method=self.get_object())
+        method_delete(method=self.get_object(), actor=request_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -126,7 +126,7 @@ class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
     def adapt(self, request: Request, uuid: str) -> Response:
         """Create a local method card based on this one."""
         data = validated_data(MethodAdaptInputSerializer, request, partial=True)
-        method = method_adapt(original=self.get_object(), **data)
+        method = method_adapt(original=self.get_object(), actor=request_actor(request), **data)
         return created(MethodOutputSerializer(method).data, request, "api:method-detail")
 
 
@@ -154,7 +154,7 @@ class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     )
     def create(self, request: Request) -> Response:
         """Create an event of one of this node's labs."""
-        event = event_create(**validated_data(EventInputSerializer, request))
+        event = event_create(actor=request_actor(request), **validated_data(EventInputSerializer, request))
         return created(EventOutputSerializer(event).data, request, "api:event-detail")
 
     @extend_schema(
@@ -179,13 +179,13 @@ class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def write(self, request: Request, *, partial: bool) -> Response:
         """Update the event through the service, which refuses mirrored ones."""
         data = validated_data(EventInputSerializer, request, partial=partial)
-        event = event_update(event=self.get_object(), **data)
+        event = event_update(event=self.get_object(), actor=request_actor(request), **data)
         return Response(EventOutputSerializer(event).data)
 
     @extend_schema(summary="Delete an event", responses={204: None, **GUARDED_PROBLEMS})
     def destroy(self, request: Request, uuid: str) -> Response:
         """Delete an event of this node, leaving a tombstone for the network."""
-        event_delete(event=self.get_object())
+        event_delete(event=self.get_object(), actor=request_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -197,7 +197,7 @@ class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, uuid: str) -> Response:
         """Mark an event of this node as cancelled."""
-        return Response(EventOutputSerializer(event_cancel(event=self.get_object())).data)
+        return Response(EventOutputSerializer(event_cancel(event=self.get_object(), actor=request_actor(request))).data)
 
 
 @extend_schema_view(

@@ -61,6 +61,7 @@ def items_change(*, count: int, seed: int) -> dict:
     """Change ``count`` of this node's items through ``method_update`` and ``event_update``."""
     from events.models import Event
     from events.services import event_update
+    from hub.roles import SYSTEM
     from methods.models import MethodCard
     from methods.services import method_update
 
@@ -71,10 +72,10 @@ def items_change(*, count: int, seed: int) -> dict:
         word = rng.choice(_words("de"))
         if number % 2 == 0 and methods:
             method = MethodCard.objects.get(pk=rng.choice(methods))
-            method_update(method=method, summary=f"{method.summary} Neu: {word}.")
+            method_update(method=method, actor=SYSTEM, summary=f"{method.summary} Neu: {word}.")
         else:
             event = Event.objects.get(pk=rng.choice(events))
-            event_update(event=event, description=f"{event.description} Neu: {word}.")
+            event_update(event=event, actor=SYSTEM, description=f"{event.description} Neu: {word}.")
     return {"changes": count}
 
 

@@ -17,6 +17,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 LOOPBACK_NETWORKS = "127.0.0.1/32,::1/128"
 METRICS_TOKEN_MIN_LENGTH = 32
+RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+              "d": 86400, "day": 86400}
+FEDERATION_MODES = ("open", "allowlist")
+REDIS_SCHEMES = ("redis://", "rediss://")
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -37,10 +41,18 @@ class Config:
     production: bool
     allow_private_peers: bool
     sync_interval: int
+    sync_time_budget: int
+    sync_page_budget: int
     federation: bool
+    federation_mode: str
+    blocklist_publish: bool
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
+    throttle_join: tuple[int, int]
+    cache_url: str
+    login_failures: int
+    login_cooloff_minutes: int
 
     @property
     def host(self) -> str:
@@ -69,16 +81,24 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
 
 
-def _integer(env: dict[str, str], name: str, default: int) -> int:
+def _integer(env: dict[str, str], name: str, default: int, unit: str = "seconds") -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number of seconds; got {raw!r}.") from None
+        raise ConfigurationError(f"{name} must be a whole number of {unit}; got {raw!r}.") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive; got {value}.")
+    return value
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first is the default)."""
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}; got {env[name]!r}.")
     return value
 
 
@@ -95,6 +115,18 @@ def _networks(env: dict[str, str], name: str, default: str) -> tuple[IPNetwork, 
         ) from None
 
 
+def _rate(env: dict[str, str], name: str, default: str) -> tuple[int, int]:
+    """A request rate such as ``10/hour`` as (requests, seconds)."""
+    raw = env.get(name, "").strip() or default
+    count, _, unit = (part.strip() for part in raw.partition("/"))
+    seconds = RATE_UNITS.get(unit.lower()) or RATE_UNITS.get(unit.lower().removesuffix("s"))
+    if not (count.isascii() and count.isdigit()) or int(count) == 0 or seconds is None:
+        raise ConfigurationError(
+            f"{name} must be a rate such as 10/hour (per second, minute, hour or day); got {raw!r}."
+        )
+    return int(count), seconds
+
+
 def _metrics_token(env: dict[str, str]) -> str:
     token = env.get("HUB_METRICS_TOKEN", "").strip()
     if token and len(token) < METRICS_TOKEN_MIN_LENGTH:
@@ -103,6 +135,20 @@ def _metrics_token(env: dict[str, str]) -> str:
             "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
         )
     return token
+
+
+def _cache_url(env: dict[str, str], data_dir: Path, broker_url: str) -> str:
+    """The cache every process of the node shares: HUB_CACHE_URL, else the broker's Redis, else a folder."""
+    raw = env.get("HUB_CACHE_URL", "").strip()
+    if not raw:
+        return broker_url if broker_url.startswith(REDIS_SCHEMES) else (data_dir / "cache").as_uri()
+    parts = urlsplit(raw)
+    if (raw.startswith(REDIS_SCHEMES) and parts.hostname) or raw.startswith("file:///"):
+        return raw
+    raise ConfigurationError(  # the scheme only: a Redis URL may hold a password
+        "HUB_CACHE_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/1, or file:/// and "
+        f"an absolute folder; got a URL starting {parts.scheme or raw[:8]!r}."
+    )
 
 
 def _base_url(env: dict[str, str]) -> str:
@@ -159,6 +205,7 @@ def load(env: dict[str, str] | None = None) -> Config:
             "DJANGO_DEBUG is on for a production node (HUB_BASE_URL not on loopback). "
             "Debug pages reveal settings and code to visitors: set DJANGO_DEBUG=0."
         )
+    broker_url = env.get("CELERY_BROKER_URL", "").strip() or "filesystem://"
     hosts = tuple(h.strip() for h in env.get("HUB_ALLOWED_HOSTS", "").split(",") if h.strip())
     if not hosts:
         hosts = (host,) if production else (host, "localhost", "127.0.0.1", "[::1]", "testserver")
@@ -166,15 +213,23 @@ def load(env: dict[str, str] | None = None) -> Config:
         base_url=base_url,
         data_dir=data_dir,
         database_url=env.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'hub.sqlite3'}",
-        broker_url=env.get("CELERY_BROKER_URL", "").strip() or "filesystem://",
+        broker_url=broker_url,
         secret_key=_secret_key(env, data_dir, production),
         debug=debug,
         allowed_hosts=hosts,
         production=production,
         allow_private_peers=_flag(env, "HUB_ALLOW_PRIVATE_PEERS", default=not production),
         sync_interval=_integer(env, "HUB_SYNC_INTERVAL", default=300),
+        sync_time_budget=_integer(env, "HUB_SYNC_TIME_BUDGET", default=120),
+        sync_page_budget=_integer(env, "HUB_SYNC_PAGE_BUDGET", default=10_000, unit="pages"),
         federation=_flag(env, "HUB_FEDERATION", default=True),
+        federation_mode=_choice(env, "HUB_FEDERATION_MODE", FEDERATION_MODES),
+        blocklist_publish=_flag(env, "HUB_BLOCKLIST_PUBLISH", default=False),
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),
+        throttle_join=_rate(env, "HUB_THROTTLE_JOIN", default="10/hour"),
+        cache_url=_cache_url(env, data_dir, broker_url),
+        login_failures=_integer(env, "HUB_LOGIN_FAILURES", default=5, unit="failed sign-ins"),
+        login_cooloff_minutes=_integer(env, "HUB_LOGIN_COOLOFF", default=15, unit="minutes"),
     )

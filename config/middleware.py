@@ -1,4 +1,6 @@
-"""Requests that carry a NUL character are refused before any view sees them.
+"""Middleware of the whole node: refusing NUL characters, and keeping readers' answers out of shared caches.
+
+Requests that carry a NUL character are refused before any view sees them.
 
 PostgreSQL's text cannot hold NUL (``\\x00``): a path, query or form value with one would fail deep
 inside a query as a server error (for example in a mirrored lab's address or in the OAuth token
@@ -13,6 +15,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from api.conf import API_PREFIX
@@ -66,3 +69,29 @@ def refusal(request: HttpRequest) -> HttpResponse:
 
     context = {"node": local_node_or_none(), "detail": detail}
     return render(request, "web/bad_request.html", context, status=400)
+
+
+class PrivateForSignedInReadersMiddleware:
+    """Mark answers to a signed-in reader or a token holder ``private``: they may hold network-only items.
+
+    Every answer varies on ``Cookie`` and ``Authorization``, so that a shared cache (a proxy, a CDN)
+    never hands the answer one reader got to another; answers to anonymous readers stay as cacheable
+    as their views make them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Answer the request, then set the cache headers for who asked."""
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+        if carries_credentials(request):
+            patch_cache_control(response, private=True)
+        return response
+
+
+def carries_credentials(request: HttpRequest) -> bool:
+    """Whether the request comes with a login session or with an ``Authorization`` header."""
+    user = getattr(request, "user", None)
+    return "Authorization" in request.headers or (user is not None and user.is_authenticated)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from urllib.parse import unquote, urlsplit
+
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +17,18 @@ HUB_BASE_URL = CONFIG.base_url
 HUB_DATA_DIR = CONFIG.data_dir
 HUB_ALLOW_PRIVATE_PEERS = CONFIG.allow_private_peers
 HUB_SYNC_INTERVAL = CONFIG.sync_interval
+HUB_SYNC_TIME_BUDGET = CONFIG.sync_time_budget  # seconds one run may walk a peer's feed
+HUB_SYNC_PAGE_BUDGET = CONFIG.sync_page_budget  # pages one run may read
 HUB_FEDERATION = CONFIG.federation
+HUB_FEDERATION_MODE = CONFIG.federation_mode  # "open", or "allowlist": only listed origins (federation.blocks)
+HUB_BLOCKLIST_PUBLISH = CONFIG.blocklist_publish  # serve this node's block list to its peers
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
+# Whose X-Forwarded-For names the client, for /metrics, the API's rates and the login lockout (hub.addresses).
+HUB_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
+HUB_PEERS_HTTPS_ONLY = CONFIG.production  # a production node contacts and admits peers over https only
+HUB_THROTTLE_JOIN = CONFIG.throttle_join  # (requests, seconds) per client address at /api/federation/join
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
@@ -36,6 +47,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "oauth2_provider",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "hub",
@@ -56,9 +69,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateForSignedInReadersMiddleware",
     "config.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,13 +114,23 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(CONFIG.database_url)}
 
-# Each process keeps its own: rendered API list pages (api.caching, at most about 500 × 70 KB) and
-# the API's request-rate counters.
+
+
+def _shared_cache(url: str) -> dict:
+    """The cache all processes of the node share: Redis, or files in a folder on this machine."""
+    if url.startswith("file://"):
+        # Every write lists the folder to keep it under MAX_ENTRIES: small entries only (request counts).
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": unquote(urlsplit(url).path), "KEY_PREFIX": "stadtlabor-hub", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    return {"BACKEND": "config.cache.SharedRedisCache", "LOCATION": url, "KEY_PREFIX": "stadtlabor-hub"}
+
+
+# "default" is shared by every process (web workers, Celery): the API's request-rate counters and the
+# nudge debounce must count across processes. "pages" stays in each process: the rendered API list
+# pages (api.caching, at most about 500 × 70 KB) are read on every request and cheap to build again.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
+    "default": _shared_cache(CONFIG.cache_url),
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,6 +163,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
+
+# Guessing passwords (django-axes): after HUB_LOGIN_FAILURES failed sign-ins for one account from one
+# address, the staff login and the admin refuse that pair for HUB_LOGIN_COOLOFF minutes; a successful
+# sign-in starts the count again. Attempts are rows in the database, so every process counts alike.
+# OAuth clients (peers' client credentials) authenticate at /o/token/ without Django's authenticate(),
+# so they are never counted nor locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = CONFIG.login_failures
+AXES_COOLOFF_TIME = timedelta(minutes=CONFIG.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "hub.addresses.client_address_text"
+AXES_LOCKOUT_CALLABLE = "web.views.pages.login_locked_out"
+AXES_ENABLE_ADMIN = False  # operators unlock with `manage.py axes_reset_username NAME` (docs/deploy.md)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Celery: the embedded default is a broker on the file system under the data directory, so a node
@@ -165,6 +206,24 @@ CELERY_BEAT_SCHEDULE: dict = {}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from this node only, no inline script or style
+# (site.js and site.css are files), no plugins, not framed. The embedded schema.org JSON-LD is a
+# data block, never executed, so script-src does not apply to it. The API's Swagger UI adds what it
+# needs on its own page only (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if CONFIG.production:
@@ -206,6 +265,9 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
         "celery.beat": {"level": "WARNING"},
+        # django-axes announces its configuration at every start and each step of its bookkeeping;
+        # failed sign-ins and lockouts (WARNING, account and address masked) are what matters.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -239,4 +301,10 @@ OAUTH2_PROVIDER = {
 CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_expired", "schedule": 3600.0}
 # Pull from each peer when its next attempt is due (HUB_SYNC_INTERVAL after a success, backing off after
 # failures); the tick is short so that nudged peers and retries are served promptly.
+# Fetch the block lists this node subscribes to (new entries wait for an administrator's confirmation),
+# and remove what refused origins left (after a switch to HUB_FEDERATION_MODE=allowlist).
+CELERY_BEAT_SCHEDULE["governance-refresh"] = {"task": "federation.tasks.governance_refresh", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["sync-due-peers"] = {"task": "federation.tasks.sync_due_peers", "schedule": float(min(HUB_SYNC_INTERVAL, 5))}
+# Documents held until their origin's key is pinned, keys learnt from relays and refused items are
+# retried with backoff after every sync, and by this task when no sync runs.
+CELERY_BEAT_SCHEDULE["mirror-catch-up"] = {"task": "federation.tasks.mirror_catch_up_task", "schedule": 60.0}

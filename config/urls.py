@@ -3,14 +3,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
+from web.views import blocks, pages, staff
 from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
-from web.views import pages, staff
+
+# Only what scripts and peers need from django-oauth-toolkit: tokens by client credentials, their
+# revocation and introspection. Application registration, the authorization flows, the device flow,
+# OpenID Connect and dynamic client registration stay unmounted: applications are made by
+# `manage.py issue_token`, by peering, or by an administrator in the admin.
+oauth_urlpatterns = ([
+    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("introspect/", oauth_views.IntrospectTokenView.as_view(), name="introspect"),
+], "oauth2_provider")
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -39,16 +50,18 @@ urlpatterns = [
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
+    path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include(oauth_urlpatterns, namespace="oauth2_provider")),
     path("api/federation/feed", federation_views.feed, name="federation-feed"),
     path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
     path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
     path("api/federation/join", federation_views.join, name="federation-join"),
+    path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
     path("api/", include("api.urls")),
 ]
 

@@ -1,12 +1,18 @@
-"""Events as iCalendar (RFC 5545): one VEVENT per event, its IRI as UID, its zone as VTIMEZONE."""
+"""Events as iCalendar (RFC 5545): one VEVENT per event, its IRI as UID, its zone as VTIMEZONE.
+
+Titles, descriptions and places come from any node of the network. Every text goes out as an
+escaped TEXT value (line breaks as ``\\n``, ``;`` ``,`` ``\\`` escaped), so nothing a peer writes
+can end a content line and start a property of its own.
+"""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date
 
-from icalendar import Calendar, vGeo
+from icalendar import Calendar, vGeo, vText
 from icalendar import Event as CalendarEvent
 
 from events.models import Event
@@ -18,6 +24,7 @@ STATUS = {
     EventStatus.POSTPONED: "TENTATIVE",
     EventStatus.CANCELLED: "CANCELLED",
 }
+LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def calendar_bytes(events: Iterable[Event], *, name: str) -> bytes:
@@ -30,7 +37,8 @@ def calendar_bytes(events: Iterable[Event], *, name: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Stadtlabor Hub//Veranstaltungen//DE")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # An X- property has no type icalendar knows, so it would go out unescaped: say it is TEXT.
+    calendar.add("x-wr-calname", vText(one_line(name)))
     for event in events:
         calendar.add_component(_vevent(event))
     if events:
@@ -54,7 +62,7 @@ def _vevent(event: Event) -> CalendarEvent:
     vevent.add("url", event.iri)
     if event.description:
         vevent.add("description", event.description)
-    location = ", ".join(part for part in (event.place_name, event.place_address.replace("\n", ", ")) if part)
+    location = ", ".join(part for part in (one_line(event.place_name), one_line(event.place_address, ", ")) if part)
     if location or event.online_url:
         vevent.add("location", location or event.online_url)
     if event.latitude is not None and event.longitude is not None:
@@ -62,3 +70,8 @@ def _vevent(event: Event) -> CalendarEvent:
     if event.keywords:
         vevent.add("categories", event.keywords)
     return vevent
+
+
+def one_line(text: str, separator: str = " ") -> str:
+    """The text with every run of line breaks (CR, LF, CRLF) replaced by ``separator``."""
+    return LINE_BREAKS.sub(separator, text.strip())

@@ -6,14 +6,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.models import Event
-from hub.selectors import visible_visibilities
+from hub.selectors import readable_with_lab
 
 
 def events_visible(*, include_network: bool = False) -> QuerySet[Event]:
-    """Events, local and mirrored, that the reader may see, with lab and origin joined."""
-    return Event.objects.filter(
-        visibility__in=visible_visibilities(include_network=include_network)
-    ).select_related("lab", "origin")
+    """Events, local and mirrored, that the reader may see (never wider than their lab), with lab and origin joined."""
+    return Event.objects.filter(readable_with_lab(include_network=include_network)).select_related("lab", "origin")
 
 
 def events_upcoming(*, include_network: bool = False) -> QuerySet[Event]:

@@ -1,4 +1,5 @@
-"""Peers, invitations and sync runs: the federation's state, kept on rows so a crash anywhere resumes cleanly."""
+"""Peers, invitations, sync runs, key pins and what waits for later: the federation's state, kept on rows
+so a crash anywhere resumes cleanly."""
 
 from __future__ import annotations
 
@@ -83,7 +84,14 @@ class SyncRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     rejections = models.JSONField(default=list, blank=True, help_text="[{id, reason}] for each rejected document.")
+    held = models.PositiveIntegerField(default=0, help_text="Documents held until their origin's key is pinned.")
+    removed = models.PositiveIntegerField(default=0, help_text="Items removed because the key they verified with was wrong.")
+    removals = models.JSONField(default=list, blank=True, help_text="[{origin, count, reason}] for each removal.")
     error = models.TextField(blank=True)
+    stopped = models.CharField(
+        max_length=500, blank=True,
+        help_text="Why the run ended before the end of the peer's feed (its time or page budget), if it did.",
+    )
 
     class Meta:
         verbose_name = _("sync run")
@@ -103,3 +111,162 @@ class SyncRun(models.Model):
     def ok(self) -> bool:
         """Whether the run finished without an error (rejected documents do not make it fail)."""
         return self.finished_at is not None and not self.error
+
+
+class Block(models.Model):
+    """An origin this node refuses (``active``), or one a subscribed block list proposes (``proposed``).
+
+    An active block stops pulling from the origin, refuses its tokens and, from every peer, its items;
+    what was mirrored from it is removed when the block is made, and ``removed`` counts it by type.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACTIVE = "active", _("blocked")
+
+    origin = models.CharField(_("node"), max_length=300, unique=True, help_text="The node IRI, scheme://host[:port]/.")
+    reason = models.TextField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    created_by = models.CharField(_("by"), max_length=200, blank=True, help_text="Who blocked it, or whose list proposed it.")
+    proposed_by = models.ForeignKey(
+        Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("proposed by"),
+    )
+    removed = models.JSONField(_("removed"), default=dict, blank=True, help_text="{item type: count} removed by the block.")
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.origin} ({self.status})"
+
+    @property
+    def removed_total(self) -> int:
+        """How many documents the block removed."""
+        return sum(self.removed.values())
+
+
+class AllowedOrigin(models.Model):
+    """An origin this node accepts in allow-list mode (``HUB_FEDERATION_MODE=allowlist``)."""
+
+    origin = models.CharField(_("node"), max_length=300, unique=True, help_text="The node IRI, scheme://host[:port]/.")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    created_by = models.CharField(_("by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("allowed node")
+        verbose_name_plural = _("allowed nodes")
+        ordering = ["origin"]
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class BlockListSubscription(models.Model):
+    """A peer whose signed block list this node fetches; its new entries become proposed blocks."""
+
+    peer = models.OneToOneField(Peer, on_delete=models.CASCADE, related_name="blocklist_subscription")
+    created_at = models.DateTimeField(_("subscribed since"), default=timezone.now)
+    created_by = models.CharField(_("by"), max_length=200, blank=True)
+    fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    list_date = models.DateTimeField(null=True, blank=True, help_text="dateModified of the last list accepted.")
+    entries = models.JSONField(default=list, blank=True, help_text="[{origin, reason, date}] as the list last said.")
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("block list subscription")
+        verbose_name_plural = _("block list subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.peer)
+
+
+class CursorRewind(models.Model):
+    """A peer's feed to be read again from the start at its next sync (after an origin was unblocked)."""
+
+    peer = models.OneToOneField(Peer, on_delete=models.CASCADE, related_name="rewind")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+
+class KeyPin(models.Model):
+    """How this node came to trust the key it holds for another node (protocol section 3)."""
+
+    class Source(models.TextChoices):
+        JOINED = "joined", _("fetched from the node itself when peering")
+        FETCHED = "fetched", _("fetched from the origin itself")
+        RELAYED = "relayed", _("learnt from a relayed descriptor (before keys were pinned only from their origin)")
+        OPERATOR = "operator", _("confirmed by an operator")
+
+    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="pin", verbose_name=_("node"))
+    source = models.CharField(_("pinned from"), max_length=10, choices=Source.choices)
+    pinned_at = models.DateTimeField(_("pinned at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    pinned_by = models.CharField(_("by"), max_length=200, blank=True, help_text="The operator who confirmed the key.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Failed fetches of the origin's own descriptor in a row.")
+    next_check_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a key learnt from a relay is next checked against the origin's own descriptor."
+    )
+
+    class Meta:
+        verbose_name = _("key pin")
+        verbose_name_plural = _("key pins")
+
+    def __str__(self) -> str:
+        return f"{self.node.iri} ({self.source})"
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the key came from the origin itself or an operator, not from a relay."""
+        return self.source != self.Source.RELAYED
+
+
+class HeldDocument(models.Model):
+    """A document a peer relayed for an origin whose key is not pinned yet, kept as received until it is."""
+
+    iri = models.URLField(max_length=300)
+    origin = models.URLField(max_length=300, help_text="The node IRI that prefixes the document's id.")
+    version = models.PositiveIntegerField()
+    document = models.TextField(help_text="The document as received (compact JSON).")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the document, so the same copy is held once.")
+    peer = models.ForeignKey(Peer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0, help_text="Failed fetches of the origin's descriptor so far.")
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("held document")
+        verbose_name_plural = _("held documents")
+        constraints = [models.UniqueConstraint(fields=["iri", "digest"], name="held_document_once")]
+        indexes = [
+            models.Index(fields=["origin", "next_attempt_at"], name="held_origin_due"),
+            models.Index(fields=["next_attempt_at"], name="held_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iri} v{self.version} (held)"
+
+
+class RejectedCopy(models.Model):
+    """A version of an item whose copy was refused for a reason that may pass: fetched again from its origin."""
+
+    iri = models.URLField(max_length=300)
+    version = models.PositiveIntegerField()
+    origin = models.URLField(max_length=300)
+    peer = models.ForeignKey(Peer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    rejected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rejected copy")
+        verbose_name_plural = _("rejected copies")
+        constraints = [models.UniqueConstraint(fields=["iri", "version"], name="rejected_copy_once")]
+        indexes = [models.Index(fields=["next_attempt_at"], name="rejected_copy_due")]
+
+    def __str__(self) -> str:
+        return f"{self.iri} v{self.version} (rejected copy)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import cache, wraps
 from pathlib import Path
@@ -12,16 +13,20 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from federation import http
+from federation.blocklists import blocklist_signed_document
+from federation.blocks import token_refusal
 from federation.codecs.shape import is_http_iri
 from federation.feed import descriptor_document, feed_page, feed_page_json
 from federation.models import Peer
 from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
-from federation.peering import PeeringError, checked_base_url, descriptor_check, peer_accept
+from federation.peering import JoinRefused, peer_admit
+from federation.pins import trusted_pins
 from federation.tasks import sync_peer_task
+from federation.throttle import client_of, throttle_wait
 from hub.access import bearer_token
 from hub.negotiation import jsonld_response
 from hub.problems import problem_response
@@ -29,6 +34,8 @@ from hub.selectors import local_node
 
 VOCABULARY_FILE = Path(__file__).with_name("contexts") / "stadtlabor-v1.jsonld"
 MAX_JOIN_BODY = 16 * 1024
+
+log = logging.getLogger(__name__)
 
 
 @require_GET
@@ -55,7 +62,7 @@ def _vocabulary_bytes() -> bytes:
 
 
 def peer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Let through only requests with a valid token carrying the ``federation`` scope."""
+    """Let through only requests with a valid token carrying the ``federation`` scope, of a node not refused."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -67,6 +74,9 @@ def peer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             )
         if "federation" not in token.scopes:
             return problem_response(403, "The token lacks the scope federation.")
+        refusal = token_refusal(application_id=token.application_id)
+        if refusal:
+            return problem_response(403, refusal)
         request.peer_token = token
         return view(request, *args, **kwargs)
 
@@ -91,11 +101,13 @@ def feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 @peer_only
 def relayed_descriptor(request: HttpRequest) -> HttpResponse:
-    """GET /api/federation/descriptor?iri=NODE: the signed descriptor of a node this node holds."""
+    """GET /api/federation/descriptor?iri=NODE: the signed descriptor of a node whose key this node pinned
+    from that node itself (or an operator confirmed); a key learnt from a relay is not vouched for."""
     iri = request.GET.get("iri", "")
     if not is_http_iri(iri):
         return problem_response(400, "iri must be the absolute http(s) IRI of a node.")
-    document = descriptor_document(iri)
+    vouched = iri == local_node().iri or iri in trusted_pins({iri})
+    document = descriptor_document(iri) if vouched else None
     if document is None:
         return problem_response(404, "This node holds no descriptor for that node.")
     return jsonld_response(document)
@@ -114,24 +126,36 @@ def nudge(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"queued": True}, status=202)
 
 
+@require_GET
+@peer_only
+def blocklist(request: HttpRequest) -> HttpResponse:
+    """GET /api/federation/blocklist: this node's block list, signed, for its peers (if it publishes one)."""
+    if not settings.HUB_BLOCKLIST_PUBLISH:
+        return problem_response(404, "This node does not publish a block list.")
+    return jsonld_response(blocklist_signed_document())
+
+
 @csrf_exempt
 @require_POST
 def join(request: HttpRequest) -> HttpResponse:
-    """POST /api/federation/join: a node holding this node's invitation asks to peer."""
+    """POST /api/federation/join: a node holding this node's invitation asks to peer (throttled per client)."""
+    client = client_of(request)
+    wait = throttle_wait(scope="join", client=client, rate=settings.HUB_THROTTLE_JOIN)
+    if wait is not None:
+        log.info("Join refused: too many join requests from %s", client)
+        detail = _("Too many join requests from this address; try again later.")
+        return problem_response(429, detail, headers={"Retry-After": str(wait)})
     try:
         payload = _join_payload(request)
-        base = checked_base_url(payload["node"])
-        descriptor = http.get_json(f"{base}/.well-known/stadtlabor", allow_private=settings.HUB_ALLOW_PRIVATE_PEERS)
-        descriptor_check(descriptor, base)
-        credentials = peer_accept(
-            invitation_id=payload["invitation"], secret=payload["secret"], node_url=base,
-            client_id=payload["client_id"], client_secret=payload["client_secret"], descriptor=descriptor,
+        peer, credentials = peer_admit(
+            invitation_id=payload["invitation"], secret=payload["secret"], node_url=payload["node"],
+            client_id=payload["client_id"], client_secret=payload["client_secret"],
         )
-    except PeeringError as error:
-        return problem_response(403, str(error))
-    except (http.PeerRequestError, ValueError) as error:
-        return problem_response(400, f"The join request cannot be completed: {error}")
-    peer = Peer.objects.get(node__iri=base + "/")
+    except ValueError as error:
+        return problem_response(400, _("The join request cannot be read: %(error)s") % {"error": error})
+    except JoinRefused as error:
+        log.warning("Join from %s refused: %s", client, error.reason)
+        return problem_response(error.status, str(error))
     transaction.on_commit(lambda: sync_peer_task.delay(peer.pk))
     return JsonResponse(credentials, status=201)
 

@@ -1,10 +1,18 @@
-"""Who may see ``network`` items on pages and documents: staff with a login, or a token with a reading scope."""
+"""Who may see ``network`` items on pages and documents: a person with a role, or a token allowed to read.
+
+A token's ``read`` counts only while its owner still holds a role (``hub.roles``), so revoking a
+role takes effect on the tokens already minted; ``federation`` is a peer's scope and always reads.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpRequest
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_backends import get_oauthlib_core
+
+from hub.roles import grants_of
 
 READING_SCOPES = ("read", "federation")
 
@@ -25,9 +33,27 @@ def token_scopes(request: HttpRequest) -> frozenset[str]:
     return frozenset(token.scopes) if token is not None else frozenset()
 
 
+def token_owner(token: AccessToken) -> Any:
+    """The user a token acts for: its own, or for a client-credentials token the owner of its application."""
+    if token.user_id:
+        return token.user
+    return token.application.user if token.application_id else None
+
+
+def token_reads_network(token: AccessToken) -> bool:
+    """Whether a token may read ``network`` items: a peer's ``federation``, or ``read`` of someone with a role."""
+    scopes = frozenset(token.scope.split())
+    return "federation" in scopes or ("read" in scopes and grants_of(token_owner(token)).reads_network)
+
+
 def can_see_network(request: HttpRequest) -> bool:
-    """Whether the reader may see ``network`` items: staff, or a token with read or federation scope."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_staff:
+    """Whether the reader may see ``network`` items: a logged-in person with a role, or a token allowed to read."""
+    if grants_of(getattr(request, "user", None)).reads_network:
         return True
-    return any(scope in token_scopes(request) for scope in READING_SCOPES)
+    token = bearer_token(request)
+    return token is not None and token_reads_network(token)
+
+
+def can_see_drafts(request: HttpRequest) -> bool:
+    """Whether the reader may see drafts of this node's items: the people who write them."""
+    return grants_of(getattr(request, "user", None)).writes_items

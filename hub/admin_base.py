@@ -1,4 +1,9 @@
-"""The admin's way with items: local ones are written through their services, mirrored ones only read."""
+"""The admin's way with items: local ones are written through their services, mirrored ones only read.
+
+Who may do what follows the roles of ``hub.roles``, not Django's model permissions: anyone with a
+role views, lab editors and node administrators write the items of their labs, and the services
+check every write again with the person acting.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,17 @@ from django.http import HttpRequest
 
 from hub.choices import PUBLISHED, Visibility
 from hub.models import FederatedItem, Lab
+from hub.roles import grants_of, labs_editable
 from hub.selectors import local_node
 from hub.services.items import UNPUBLISH_MESSAGE, slug_error
+
+
+def item_writable(request: HttpRequest, obj: FederatedItem | None) -> bool:
+    """Whether the person may write this item (one of this node's, of a lab they edit), or, without one, some item."""
+    grants = grants_of(request.user)
+    if obj is None:
+        return grants.writes_items
+    return obj.is_local and grants.may_edit(obj.lab_id)
 
 
 class ItemAdminForm(forms.ModelForm):
@@ -47,15 +61,28 @@ class ItemAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ("iri", "origin", "version", "date_created", "date_modified")
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return grants_of(request.user).reads_network
+
+    def has_view_permission(self, request: HttpRequest, obj: FederatedItem | None = None) -> bool:
+        return grants_of(request.user).reads_network
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return grants_of(request.user).writes_items
+
     def has_change_permission(self, request: HttpRequest, obj: FederatedItem | None = None) -> bool:
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_local)
+        return self.may_write(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: FederatedItem | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_local)
+        return self.may_write(request, obj)
+
+    def may_write(self, request: HttpRequest, obj: FederatedItem | None) -> bool:
+        """Whether the person may write this item, or some item."""
+        return item_writable(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Lab:
-            kwargs["queryset"] = Lab.objects.filter(origin__is_local=True)
+            kwargs["queryset"] = labs_editable(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def service_arguments(self, request: HttpRequest, obj: FederatedItem, form) -> dict[str, Any]:
@@ -66,17 +93,18 @@ class ItemAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: FederatedItem, form, change: bool) -> None:
         arguments = self.service_arguments(request, obj, form)
         if change:
-            saved = self.update(**{self.item_argument: obj}, **arguments)
+            saved = self.update(**{self.item_argument: obj}, actor=request.user, **arguments)
         else:
-            saved = self.create(**arguments)
+            saved = self.create(actor=request.user, **arguments)
         obj.__dict__.update(saved.__dict__)
 
     def delete_model(self, request: HttpRequest, obj: FederatedItem) -> None:
         try:
-            self.delete(**{self.item_argument: obj})
+            self.delete(**{self.item_argument: obj}, actor=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        # Django's delete action has asked has_delete_permission for every chosen item before this.
         for obj in queryset:
             self.delete_model(request, obj)

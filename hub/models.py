@@ -153,3 +153,25 @@ class ChangeLogSequence(models.Model):
     """The single row holding the last position handed out; locked by every writer until commit."""
 
     last_position = models.BigIntegerField(default=0)
+
+
+class LabEditor(models.Model):
+    """The role “lab editor” for one lab: its holder writes that lab's items (method cards, events)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_editor_roles", verbose_name=_("person")
+    )
+    lab = models.ForeignKey(
+        Lab, on_delete=models.CASCADE, related_name="editors", verbose_name=_("lab"),
+        limit_choices_to={"origin__is_local": True},
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("lab editor")
+        verbose_name_plural = _("lab editors")
+        ordering = ["lab__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "lab"], name="lab_editor_once_per_lab")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.lab.name}"

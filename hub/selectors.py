@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hub.choices import Visibility
 from hub.models import ChangeLogSequence, Lab, Node
@@ -32,6 +32,17 @@ def local_node_or_none() -> Node | None:
 def visible_visibilities(*, include_network: bool) -> list[str]:
     """The visibilities a reader may see: public, and network for peers and staff."""
     return [Visibility.PUBLIC, Visibility.NETWORK] if include_network else [Visibility.PUBLIC]
+
+
+def readable_with_lab(*, include_network: bool) -> Q:
+    """Items the reader may see both themselves and through their lab: never wider than the lab.
+
+    A public event of a network-only lab reads as network-only, one of a draft lab as a draft. An
+    item whose lab this node does not hold (not mirrored yet) shows, without a lab: nothing of the
+    lab is here to leak.
+    """
+    visibilities = visible_visibilities(include_network=include_network)
+    return Q(visibility__in=visibilities) & (Q(lab__visibility__in=visibilities) | Q(lab__pk__isnull=True))
 
 
 def labs_visible(*, include_network: bool = False) -> QuerySet[Lab]:

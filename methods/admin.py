@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from hub.admin_base import ItemAdmin, ItemAdminForm
+from hub.admin_base import ItemAdmin, ItemAdminForm, item_writable
 from hub.choices import TargetGroup
 from hub.forms import item_form_class
+from hub.roles import grants_of
 from methods.models import MethodCard, MethodStep
 from methods.services import METHOD_FIELDS, method_create, method_delete, method_update
 
@@ -21,10 +22,24 @@ MethodCardForm = item_form_class(
 
 
 class MethodStepInline(admin.TabularInline):
+    """A card's steps, editable by whoever may write the card (the roles, not Django's model permissions)."""
+
     model = MethodStep
     fields = ("position", "title", "text")
     extra = 1
     formfield_overrides = {MethodStep._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return grants_of(request.user).reads_network
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return item_writable(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return item_writable(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return item_writable(request, obj)
 
 
 @admin.register(MethodCard)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from hub.selectors import visible_visibilities
+from hub.selectors import readable_with_lab
 from methods.models import MethodCard
 
 
 def methods_visible(*, include_network: bool = False) -> QuerySet[MethodCard]:
-    """Method cards, local and mirrored, that the reader may see, with lab and origin joined."""
-    return MethodCard.objects.filter(
-        visibility__in=visible_visibilities(include_network=include_network)
-    ).select_related("lab", "origin")
+    """Method cards, local and mirrored, that the reader may see (never wider than their lab), with lab and origin joined."""
+    return MethodCard.objects.filter(readable_with_lab(include_network=include_network)).select_related("lab", "origin")
 
 
 def methods_recent(*, include_network: bool = False) -> QuerySet[MethodCard]:

@@ -21,6 +21,7 @@ from hub.services.items import (
     raise_if_not_local,
     raise_if_unknown_fields,
     raise_if_unpublishing,
+    raise_unless_may_write,
 )
 from methods.models import MethodCard, MethodStep
 
@@ -35,10 +36,11 @@ MAX_STEPS = 50
 
 
 @transaction.atomic
-def method_create(*, steps: Sequence[dict[str, str]] = (), **fields: Any) -> MethodCard:
-    """Create a method card authored by one of this node's labs."""
+def method_create(*, actor: Any, steps: Sequence[dict[str, str]] = (), **fields: Any) -> MethodCard:
+    """Create a method card authored by one of this node's labs, if ``actor`` may write that lab's items."""
     raise_if_unknown_fields(MethodCard, fields, METHOD_FIELDS)
     method = MethodCard(origin=local_node(), **fields)
+    raise_unless_may_write(method, actor=actor)
     method.iri = f"{settings.HUB_BASE_URL}/methods/{method.uuid}"
     if not method.slug:
         method.slug = _free_slug(method)
@@ -50,14 +52,17 @@ def method_create(*, steps: Sequence[dict[str, str]] = (), **fields: Any) -> Met
 
 
 @transaction.atomic
-def method_update(*, method: MethodCard, steps: Sequence[dict[str, str]] | None = None, **fields: Any) -> MethodCard:
+def method_update(
+    *, method: MethodCard, actor: Any, steps: Sequence[dict[str, str]] | None = None, **fields: Any
+) -> MethodCard:
     """Change a method card of this node; ``steps``, when given, replace the old ones."""
     raise_if_not_local(method)
     raise_if_unknown_fields(MethodCard, fields, METHOD_FIELDS)
     method = MethodCard.objects.select_for_update().get(pk=method.pk)
-    previous_visibility = method.visibility
+    previous_visibility, lab_before = method.visibility, method.lab_id
     for name, value in fields.items():
         setattr(method, name, value)
+    raise_unless_may_write(method, actor=actor, lab_before=lab_before)
     raise_if_unpublishing(method, previous_visibility)
     extra = local_lab_error(method, missing=NO_LAB) | (_steps_error(steps) if steps is not None else {})
     item_validate(method, extra_errors=extra)
@@ -70,23 +75,24 @@ def method_update(*, method: MethodCard, steps: Sequence[dict[str, str]] | None 
 
 
 @transaction.atomic
-def method_delete(*, method: MethodCard) -> None:
+def method_delete(*, method: MethodCard, actor: Any) -> None:
     """Delete a method card of this node, leaving a tombstone where it had been published."""
     raise_if_not_local(method)
+    raise_unless_may_write(method, actor=actor)
     item_record_deletion(method)
     method.delete()
 
 
 @transaction.atomic
 def method_adapt(
-    *, original: MethodCard, lab: Lab, steps: Sequence[dict[str, str]] | None = None, **overrides: Any
+    *, original: MethodCard, lab: Lab, actor: Any, steps: Sequence[dict[str, str]] | None = None, **overrides: Any
 ) -> MethodCard:
     """Create this node's own version of a method (local or mirrored), remembering what it is based on."""
     fields = {name: getattr(original, name) for name in METHOD_FIELDS if name not in {"lab", "slug", "translations"}}
     fields |= {"based_on": original.iri, "lab": lab, "source": ""} | overrides
     if steps is None:
         steps = [{"title": step.title, "text": step.text} for step in original.steps.all()]
-    return method_create(steps=steps, **fields)
+    return method_create(actor=actor, steps=steps, **fields)
 
 
 def _free_slug(method: MethodCard) -> str:

@@ -102,12 +102,16 @@ class DemoNode:
 
 
 def _staff_code(password: str) -> str:
+    """Python for ``manage.py shell``: the staff account, a superuser and node administrator, with a fresh password."""
     return (
         "from django.contrib.auth.models import User\n"
+        "from hub.roles import SYSTEM, Role\n"
+        "from hub.services import role_grant\n"
         f"user, _ = User.objects.get_or_create(username={STAFF_USER!r})\n"
         "user.is_staff = user.is_superuser = True\n"
         f"user.set_password({password!r})\n"
         "user.save()\n"
+        "role_grant(user=user, role=Role.NODE_ADMIN, actor=SYSTEM)\n"
     )
 
 

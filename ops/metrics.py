@@ -6,14 +6,13 @@ queries per scrape, so every web process answers the same and nothing is kept in
 Access: the client's address must lie in ``HUB_METRICS_ALLOWED_IPS``, or the request must carry
 ``Authorization: Bearer <HUB_METRICS_TOKEN>``. The client's address is ``REMOTE_ADDR``; only when that
 is one of ``HUB_METRICS_TRUSTED_PROXIES`` (the reverse proxy, loopback by default) does the address the
-proxy wrote into ``X-Forwarded-For`` count instead, so a client cannot name its own address.
+proxy wrote into ``X-Forwarded-For`` count instead, so a client cannot name its own address
+(``hub.addresses``).
 """
 
 from __future__ import annotations
 
 import hmac
-import ipaddress
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,13 +24,12 @@ from django.views.decorators.http import require_safe
 
 from events.models import Event
 from federation.models import Peer, SyncRun
+from hub.addresses import address_in, client_address
 from hub.models import Lab
 from methods.models import MethodCard
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 ITEM_MODELS = (("Lab", Lab), ("Event", Event), ("MethodCard", MethodCard))
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclass
@@ -58,7 +56,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 def metrics_allowed(request: HttpRequest) -> bool:
     """Whether the request carries the metrics token or comes from an allowed address."""
-    return _token_matches(request) or _address_in(client_address(request), settings.HUB_METRICS_ALLOWED_IPS)
+    return _token_matches(request) or address_in(client_address(request), settings.HUB_METRICS_ALLOWED_IPS)
 
 
 def _token_matches(request: HttpRequest) -> bool:
@@ -67,36 +65,6 @@ def _token_matches(request: HttpRequest) -> bool:
     if not token or scheme.lower() != "bearer":
         return False
     return hmac.compare_digest(presented.strip().encode(), token.encode())
-
-
-def client_address(request: HttpRequest) -> IPAddress | None:
-    """The address of the client: REMOTE_ADDR, or what trusted proxies recorded in X-Forwarded-For."""
-    address = _address(request.META.get("REMOTE_ADDR", ""))
-    trusted = settings.HUB_METRICS_TRUSTED_PROXIES
-    if address is None or not _address_in(address, trusted):
-        return address
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-    for hop in reversed(hops):  # the right-most entry was written by the proxy nearest to us
-        address = _address(hop)
-        if address is None or not _address_in(address, trusted):
-            return address
-    return address
-
-
-def _address(text: str) -> IPAddress | None:
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
-
-
-def _address_in(address: IPAddress | None, networks: Iterable) -> bool:
-    if address is None:
-        return False
-    return any(address in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 # Figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -11,8 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import override_settings
 
 from api.caching import shared_head
 from hub.identity import public_key_multibase
@@ -29,11 +34,23 @@ def require_service(what: str) -> None:
     pytest.skip(f"{what} is missing")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_test_process(tmp_path_factory):
+    """The shared cache as configured (files or Redis), but this test process's own: test processes
+    run side by side (xdist) and each clears the cache before every test."""
+    default = dict(settings.CACHES["default"]) | {"KEY_PREFIX": f"test-{os.getpid()}"}
+    if default["BACKEND"].endswith("FileBasedCache"):
+        default["LOCATION"] = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(CACHES=settings.CACHES | {"default": default}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: kept API pages are keyed by the change log's head,
-    which starts from 0 again in each test's database."""
-    cache.clear()
+    """Every test starts with empty caches: kept API pages are keyed by the change log's head,
+    which starts from 0 again in each test's database, and request counts start from nothing."""
+    for each in caches.all():
+        each.clear()
     shared_head.forget()
 
 
@@ -54,6 +71,31 @@ def node(db):
 def lab(node) -> Lab:
     """This node's first lab."""
     return Lab.objects.get(origin=node)
+
+
+@pytest.fixture
+def second_lab(node) -> Lab:
+    """A second lab of this node, created directly as the node's own (no role needed)."""
+    return Lab.objects.create(
+        iri=f"{node.base_url}/labs/zweitlabor", origin=node, slug="zweitlabor", name="Zweitlabor", city="Teststadt"
+    )
+
+
+PASSWORD = "ein-langes-passwort"
+
+
+@pytest.fixture
+def person(db):
+    """Make an account, with a role granted as an operator grants it (``manage.py grant USER ROLE [--lab SLUG]``)."""
+
+    def make(username: str, *roles: str, lab: Lab | None = None, labs: tuple[Lab, ...] = (), is_staff: bool = True) -> User:
+        user = User.objects.create_user(username, password=PASSWORD, is_staff=is_staff)
+        for role in roles:
+            for one in ((lab,) if lab else ()) + labs if role == "lab-editor" else (None,):
+                call_command("grant", username, role, *(["--lab", one.slug] if one else []), stdout=io.StringIO())
+        return user
+
+    return make
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Who may use the staff pages: logged-in staff; others are sent to the login page or refused."""
+"""Who may use the staff pages: people holding a role (``hub.roles``); others are sent to the login page or refused.
+
+These checks only decide which page to show; the services check every write again with the same
+kernel functions, so a page can never allow what the API or the admin would refuse.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +11,55 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hub.roles import raise_unless_has_role, raise_unless_may_edit, raise_unless_node_admin
 from hub.selectors import local_node
 
 View = Callable[..., HttpResponse]
 
 
 def staff_required(view: View) -> View:
-    """Send anonymous readers to the login page; refuse logged-in people who are not staff."""
+    """Send anonymous readers to the login page; refuse logged-in people who hold no role, saying so."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("login"))
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
+        raise_unless_has_role(actor=request.user)
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def writer_required(view: View) -> View:
+    """A staff page for people who write items: lab editors and node administrators."""
+
+    @staff_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        raise_unless_may_edit(actor=request.user, lab=None)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def node_admin_required(action: str) -> Callable[[View], View]:
+    """A staff page for node administrators; ``action`` says what it is for, in the refusal."""
+
+    def decorate(view: View) -> View:
+        @staff_required
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            raise_unless_node_admin(actor=request.user, action=action)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 def page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:

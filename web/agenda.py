@@ -69,7 +69,7 @@ def agenda_events(*, data: QueryDict, include_network: bool) -> Agenda:
     data["upcoming"] = "false" if past else "true"
     base = events_listed(include_network=include_network)
     events = EventFilterSet(data, queryset=base).qs.order_by("-start" if past else "start", "pk")
-    facets = facets_count(EventFilterSet, data, base, FACETS, {"lab": lab_labels()})
+    facets = facets_count(EventFilterSet, data, base, FACETS, {"lab": lab_labels(include_network=include_network)})
     page = page_of(events, data)
     return Agenda(facets=facets, page=page, days=days_of(page.object_list), past=past, query=data.get("q", ""), data=data)
 

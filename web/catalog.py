@@ -13,7 +13,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from hub.choices import Difficulty, Phase, TargetGroup
-from hub.models import Lab
+from hub.selectors import labs_visible
 from methods.filters import MethodFilterSet
 from methods.selectors import methods_listed
 from web.facets import Facet, FacetSpec, Row, facets_count, listed, scalar
@@ -104,14 +104,15 @@ def catalog_methods(*, data: QueryDict, include_network: bool) -> Catalog:
     ordering = data.get("ordering") if data.get("ordering") in dict(ORDERINGS) else "title"
     filterset = CatalogFilterSet(data, queryset=base)
     methods = filterset.qs.order_by(ordering, "pk")
-    labels = {"lab": lab_labels(), "language": LanguageNames()}
+    labels = {"lab": lab_labels(include_network=include_network), "language": LanguageNames()}
     facets = facets_count(CatalogFilterSet, data, base, FACETS, labels)
     return Catalog(facets=facets, page=page_of(methods, data), query=data.get("q", ""), ordering=ordering)
 
 
-def lab_labels() -> dict[str, str]:
-    """Every known lab's IRI with its name and city, for the lab filter."""
-    return {iri: f"{name} ({city})" for iri, name, city in Lab.objects.values_list("iri", "name", "city")}
+def lab_labels(*, include_network: bool) -> dict[str, str]:
+    """The IRI, name and city of every lab the reader may see, for the lab filter (others show as their IRI)."""
+    labs = labs_visible(include_network=include_network).order_by()
+    return {iri: f"{name} ({city})" for iri, name, city in labs.values_list("iri", "name", "city")}
 
 
 class LanguageNames(dict):

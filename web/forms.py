@@ -1,4 +1,4 @@
-"""The staff's forms: method cards with their steps, events, adapting, and peering."""
+"""The staff's forms: method cards with their steps, events, adapting, peering and blocking."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from events.models import DEFAULT_TIMEZONE, Event
+from federation.blocks import MAX_REASON, GovernanceError, origin_normalised, own_origin
+from federation.models import Block
 from hub.admin_base import ItemAdminForm
 from hub.choices import AccessibilityFeature, TargetGroup
 from hub.forms import item_form_class
 from hub.models import Lab
-from hub.selectors import labs_local
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
 
@@ -39,9 +41,10 @@ def _labels_from_model(form: forms.ModelForm) -> None:
             pass
 
 
-def _local_labs_only(form: forms.ModelForm) -> None:
+def _labs_only(form: forms.ModelForm, labs: QuerySet[Lab]) -> None:
+    """Offer only ``labs``: the labs of this node whose items the person may write."""
     field = form.fields["lab"]
-    field.queryset = labs_local()
+    field.queryset = labs
     field.empty_label = None if field.queryset.count() == 1 else field.empty_label
 
 
@@ -56,7 +59,7 @@ class Sections:
 
 
 class MethodForm(Sections, _MethodBase):
-    """A method card of this node, every field but its steps."""
+    """A method card of this node, every field but its steps; ``labs`` are the labs it may belong to."""
 
     sections = (
         (_("The method"), ("title", "lab", "language", "phase", "summary", "added_value", "body")),
@@ -82,10 +85,10 @@ class MethodForm(Sections, _MethodBase):
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Lab], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _labels_from_model(self)
-        _local_labs_only(self)
+        _labs_only(self, labs)
         if self.instance.pk is None:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Leave empty to derive it from the title.")
@@ -144,7 +147,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class EventForm(Sections, _EventBase):
-    """An event of this node; its start and end are typed in the event's own time zone."""
+    """An event of this node, of one of ``labs``; its start and end are typed in the event's own time zone."""
 
     start = LocalDateTimeField(label=_("Start"))
     end = LocalDateTimeField(label=_("End"))
@@ -171,11 +174,11 @@ class EventForm(Sections, _EventBase):
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Lab], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _labels_from_model(self)
         self.fields["start"].label, self.fields["end"].label = _("Start"), _("End")
-        _local_labs_only(self)
+        _labs_only(self, labs)
         self.fields["timezone"].help_text = _("An IANA time zone such as Europe/Berlin; start and end are in this zone.")
         if self.instance.pk:
             zone = zoneinfo.ZoneInfo(self.instance.timezone)
@@ -198,13 +201,13 @@ class EventForm(Sections, _EventBase):
 
 
 class AdaptForm(forms.Form):
-    """Adapt a method into one of this node's labs."""
+    """Adapt a method into one of ``labs``, the labs of this node the person writes for."""
 
     lab = forms.ModelChoiceField(queryset=Lab.objects.none(), to_field_name="iri", label=_("Into the lab"), empty_label=None)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, labs: QuerySet[Lab], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lab"].queryset = labs_local()
+        self.fields["lab"].queryset = labs
 
 
 class InvitationForm(forms.Form):
@@ -220,6 +223,48 @@ class JoinForm(forms.Form):
         label=_("Invitation"), widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
         help_text=_("The text starting with stadtlabor-invitation: that the other node's staff gave you."),
     )
+
+
+class OriginField(forms.CharField):
+    """A node's address, read as the node IRI ``scheme://host[:port]/``; this node's own is refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=_("Node"), max_length=300,
+            help_text=_("The node's address, such as https://hub.example.de"),
+            widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}), **kwargs,
+        )
+
+    def clean(self, value: Any) -> str:
+        try:
+            origin = origin_normalised(super().clean(value))
+        except GovernanceError:
+            raise ValidationError(_("Give a node's address, such as https://hub.example.de")) from None
+        if origin == own_origin():
+            raise ValidationError(_("This is this node's own address: it is always allowed and cannot be blocked."))
+        return origin
+
+
+class BlockForm(forms.Form):
+    """Block a node, with the reason the staff will see."""
+
+    origin = OriginField()
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to this node's staff, and in the block list if this node publishes one."),
+    )
+
+    def clean_origin(self) -> str:
+        origin = self.cleaned_data["origin"]
+        if Block.objects.filter(origin=origin, status=Block.Status.ACTIVE).exists():
+            raise ValidationError(_("This node is blocked already."))
+        return origin
+
+
+class OriginForm(forms.Form):
+    """One node's address: to unblock, confirm, allow or disallow it."""
+
+    origin = OriginField()
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:

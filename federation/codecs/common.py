@@ -84,6 +84,17 @@ def read_header(reader: Reader, type_name: str) -> Decoded:
     return decoded
 
 
+def read_lab(reader: Reader, key: str, origin: str) -> str:
+    """The IRI of the lab an item belongs to, which must be a lab of the item's origin (§6.2)."""
+    iri = reader.iri(key, required=True)
+    slug = iri[len(origin) + len(PATHS["Lab"]):] if iri.startswith(origin + PATHS["Lab"]) else ""
+    if not slug or "/" in slug:
+        raise DocumentError(
+            f"{key} {iri} is not a lab of the item's origin {origin}: an item belongs to a lab of the node that made it"
+        )
+    return iri
+
+
 def last_segment(iri: str) -> str:
     """The last path segment of an IRI: a lab's slug, an item's uuid."""
     return iri.rstrip("/").rsplit("/", 1)[-1]

@@ -6,7 +6,7 @@ import zoneinfo
 from typing import Any
 
 from events.models import Event, iana_zones
-from federation.codecs.common import Decoded, item_header, read_header, uuid_of
+from federation.codecs.common import Decoded, item_header, read_header, read_lab, uuid_of
 from federation.codecs.labs import geo_document, read_geo
 from federation.codecs.shape import (
     MAX_URL,
@@ -104,7 +104,7 @@ def event_from_document(reader: Reader) -> Decoded:
         "timezone": timezone,
         "attendance_mode": ATTENDANCE_BY_TERM[reader.choice("eventAttendanceMode", ATTENDANCE_TERMS, required=True)],
         "status": STATUS_BY_TERM[reader.choice("eventStatus", STATUS_TERMS, required=True)],
-        "lab_id": reader.iri("organizer", required=True),
+        "lab_id": read_lab(reader, "organizer", decoded.origin_iri),
         "target_groups": reader.choices("targetGroup", TARGET_GROUPS),
         "languages": reader.languages("inLanguage", max_items=20),
         "is_free": reader.boolean("isAccessibleForFree", default=True),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from federation.codecs.common import Decoded, item_header, last_segment, read_header, uuid_of
+from federation.codecs.common import (
+    Decoded,
+    item_header,
+    last_segment,
+    read_header,
+    read_lab,
+    uuid_of,
+)
 from federation.codecs.shape import (
     MAX_URL,
     DocumentError,
@@ -86,7 +93,7 @@ def method_from_document(reader: Reader) -> Decoded:
         "target_groups": reader.choices("targetGroup", TARGET_GROUPS),
         "accessibility_notes": reader.text("accessibilityNote"),
         "license": reader.choice("license", LICENSES, required=True),
-        "lab_id": reader.iri("creator", required=True),
+        "lab_id": read_lab(reader, "creator", decoded.origin_iri),
         "based_on": reader.iri("isBasedOn"),
         "translations": reader.iris("workTranslation"),
         "keywords": reader.texts("keywords", max_items=50, max_length=80),

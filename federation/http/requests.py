@@ -11,9 +11,10 @@ capped at one hour.
 * URLs are checked before any request; redirects are never followed by requests itself: a
   redirect to the same scheme, host and port is followed (at most ``MAX_REDIRECTS`` hops, 303 and
   a 301/302 after POST turn into GET), any other is refused.
-* The body is streamed and refused once it passes ``max_bytes`` of decoded bytes (an announced
-  Content-Length above it is refused before reading; urllib3 2.6+ bounds gzip/deflate output per
-  read, so a compression bomb is cut too).
+* The body is streamed raw and refused once it passes ``max_bytes`` on the wire or decoded (an
+  announced Content-Length above it is refused before reading); gzip and deflate are undone here a
+  chunk at a time with the output bounded, so a compression bomb is cut, and so is a body of empty
+  gzip members that inflates to nothing. Only gzip and deflate are asked for.
 * Frame locals in tracebacks (Django's debug page, error e-mails with locals) can show the headers
   dict of a request in progress; messages and logs of this package never do.
 """
@@ -25,6 +26,7 @@ import http
 import http.client
 import math
 import re
+import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -239,16 +241,19 @@ def _answer(
 def _read_body(
     call: GuardedCall, response: requests.Response, method: str, url: str, max_bytes: int
 ) -> bytes:
-    """Stream the body; refuse it past max_bytes (or announced larger) and at the deadline."""
+    """Stream the body; refuse it past max_bytes on the wire or decoded (or announced larger) and at the deadline."""
     length = response.headers.get("Content-Length", "").strip()
     if length.isdigit() and int(length) > max_bytes:
         raise _too_large(method, url, max_bytes)
+    decoder = _BodyDecoder(response.headers.get("Content-Encoding", ""), method=method, url=url)
     chunks: list[bytes] = []
-    size = 0
+    wire = size = 0
     try:
-        for chunk in response.iter_content(_CHUNK):
+        for raw in response.raw.stream(_CHUNK, decode_content=False):
+            wire += len(raw)
+            chunk = decoder.decode(raw, limit=max_bytes - size + 1)
             size += len(chunk)
-            if size > max_bytes:
+            if wire > max_bytes or size > max_bytes:
                 raise _too_large(method, url, max_bytes)
             call.remaining()
             if call.expired:
@@ -261,11 +266,49 @@ def _read_body(
         urllib3.exceptions.HTTPError,
         http.client.HTTPException,
         OSError,
+        zlib.error,
     ) as exc:
         raise _unreachable(call, method, url, exc) from exc
     if call.expired:
         raise _unreachable(call, method, url, None)
     return b"".join(chunks)
+
+
+class _BodyDecoder:
+    """Undo gzip or deflate a chunk at a time, never producing more than the caller's limit.
+
+    The body is read raw and decoded here rather than by urllib3, so that the bytes on the wire
+    are counted too: a compressed body that inflates to next to nothing (many empty gzip members)
+    is stopped at the size cap like any other, instead of being read until the deadline.
+    """
+
+    def __init__(self, encoding: str, *, method: str, url: str) -> None:
+        self.encoding = encoding.strip().lower()
+        if self.encoding not in _ENCODINGS:
+            raise PeerBadContent(f"Peer sent an answer in the content encoding {self.encoding[:40]!r}, "
+                                 f"which this node did not ask for, to {method} {display_url(url)}", url=url)
+        self._inflater = self._new_inflater()
+
+    def decode(self, data: bytes, *, limit: int) -> bytes:
+        """The decoded bytes of ``data`` (at most ``limit`` more than nothing, so a bomb stops here)."""
+        if self._inflater is None:
+            return data
+        out = b""
+        while data and len(out) < limit:
+            out += self._inflater.decompress(data, limit - len(out))
+            data = self._inflater.unconsumed_tail
+            if self._inflater.eof:  # a gzip body may hold several members, one after the other
+                data, self._inflater = self._inflater.unused_data + data, self._new_inflater()
+        return out
+
+    def _new_inflater(self):
+        if self.encoding in ("", "identity"):
+            return None
+        return zlib.decompressobj(_ENCODINGS[self.encoding])
+
+
+# zlib's window bits: 31 reads a gzip member, 47 a zlib or gzip stream (deflate as HTTP names it).
+_ENCODINGS = {"": 0, "identity": 0, "gzip": 31, "x-gzip": 31, "deflate": 47}
 
 
 def _redirect_target(response: requests.Response, url: str, allow_private: bool) -> str:

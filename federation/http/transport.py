@@ -208,7 +208,7 @@ def thread_session() -> requests.Session:
         session = requests.Session()
         session.trust_env = False
         session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        session.headers.update({"User-Agent": USER_AGENT, "Accept": ACCEPT})
+        session.headers.update({"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"})
         adapter = _GuardedAdapter(pool_connections=8, pool_maxsize=4, max_retries=0)
         session.mount("http://", adapter)
         session.mount("https://", adapter)

@@ -1,75 +1,45 @@
 """Applying one page of a peer's feed: the mirroring rules of the protocol, section 6, in order.
 
 Every document passes, before anything is written: the size and depth limits, the exact context and
-shape (the codecs), the version rule against what this node holds (cheap, so unchanged documents cost
-no signature check), and the proof against the pinned key of the node whose IRI prefixes its id. What
-survives is written in one transaction together with the peer's new cursor; every refusal is
-reported with its reason and never stops the rest of the page.
+shape (the codecs, which also check that an item's lab is a lab of its origin), the version rule
+against what this node holds (cheap, so unchanged documents cost no signature check), and the proof
+against the key pinned from the origin itself (``federation.sync.keys``). Documents of an origin
+whose key is not pinned yet are held until it is. Every copy of an item is verified before the
+newest verified one is chosen, so a bad copy never hides a good one. What survives is written in one
+transaction together with the peer's new cursor; every refusal is reported with its reason and never
+stops the rest of the page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
 from events.models import Event
-from federation.codecs import Decoded, DocumentError, from_document, key_id
-from federation.models import Peer
+from federation.blocks import origin_policy
+from federation.codecs import Decoded, DocumentError, from_document
+from federation.models import KeyPin, Peer
 from federation.nudges import peers_nudge_soon
-from federation.proofs import ProofError, verify
+from federation.pins import pin_record
+from federation.sync.keys import DescriptorFetch, PageKeys
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
+from federation.sync.received import PageResult, Received
 from federation.sync.rows import as_uuid, rows_insert, select_in
+from federation.sync.waiting import copies_record, held_store
 from hub.models import ChangeLogEntry, Lab, Node
-from hub.multikey import MultikeyError, decode_public_key
 from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
 from methods.models import MethodCard, MethodStep
 
 ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard}
-DescriptorFetch = Callable[[str], Any]
+LABBED = ("Event", "MethodCard")
 
-
-@dataclass
-class Received:
-    """A document that passed the shape checks, with its compact JSON text as it will be stored."""
-
-    document: dict[str, Any]
-    text: str
-    decoded: Decoded
-
-    @property
-    def iri(self) -> str:
-        return self.decoded.iri
-
-    @property
-    def is_tombstone(self) -> bool:
-        return self.decoded.type == "Tombstone"
-
-
-@dataclass
-class PageResult:
-    """What applying a page did."""
-
-    applied: int = 0
-    skipped: int = 0
-    rejections: list[dict[str, str]] = field(default_factory=list)
-
-    def reject(self, iri: object, reason: str) -> None:
-        """Count a refused document with the reason, both cut short: a refusal never stores the document."""
-        shown = iri if isinstance(iri, str) else repr(iri)
-        self.rejections.append({"id": _short(shown, 300), "reason": _short(reason, 500)})
-
-
-def _short(text: str, limit: int) -> str:
-    """Text cut to ``limit`` characters, NUL shown as \\0 (PostgreSQL's JSON cannot hold it)."""
-    text = text.replace("\x00", "\\0")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+__all__ = ["ITEM_MODELS", "DescriptorFetch", "PageResult", "Received", "documents_apply", "feed_apply_page",
+           "items_store", "origin_of", "received_change"]
 
 
 def origin_of(iri: str) -> str:
@@ -81,23 +51,47 @@ def origin_of(iri: str) -> str:
 def feed_apply_page(
     *, peer: Peer, documents: list[Any], cursor: str, fetch_descriptor: DescriptorFetch | None = None
 ) -> PageResult:
-    """Apply the documents of one feed page from ``peer`` and move its cursor, atomically."""
+    """Apply the documents of one feed page from ``peer`` and move its cursor, atomically.
+
+    ``fetch_descriptor(origin)`` asks an origin for its own descriptor (raising OriginUnreachable);
+    without it, documents of origins whose key is not pinned are held.
+    """
+    return documents_apply(documents=documents, peer=peer, cursor=cursor, fetch_descriptor=fetch_descriptor)
+
+
+def documents_apply(
+    *, documents: list[Any], peer: Peer | None = None, cursor: str | None = None,
+    fetch_descriptor: DescriptorFetch | None = None, ask_again: bool = True,
+) -> PageResult:
+    """Check, hold or apply received documents in one transaction (with ``peer``'s new cursor, if given).
+
+    ``ask_again`` records refused copies so that their origin is asked for the item later; documents
+    that came from their origin itself are not asked for again.
+    """
     result = PageResult()
-    received = _newest_per_iri(_decoded(documents, result))
-    received = _unheld(received)
-    result.skipped = len(documents) - len(result.rejections) - len(received)
-    keys = _Keys.for_page(received, result, fetch_descriptor)
-    received += keys.fetched
-    verified = _without_uuid_clashes([item for item in received if keys.verify(item, result)], result)
+    received = _without_blocked(_decoded(documents, result), result)
+    candidates = _newer_than_stored(received)
+    result.skipped = len(received) - len(candidates)
+    keys = PageKeys.for_page(candidates, result, fetch_descriptor)
+    waiting = [item for item in candidates if keys.waits(item)]
+    ready = keys.fetched + [item for item in candidates if keys.ready(item)]
+    chosen = _without_uuid_clashes(_without_foreign_labs(_newest_verified(ready, keys, result), keys, result), result)
     with transaction.atomic():
         changelog_lock()
-        fresh = _unheld(verified)
+        unheld = _newer_than_stored(chosen)
+        fresh = _without_blocked(unheld, result)  # again under the lock: a block made meanwhile wins
         _store(keys.to_pin(fresh), fresh)
-        Peer.objects.filter(pk=peer.pk).update(cursor=cursor, items_applied=F("items_applied") + len(fresh))
+        for origin in keys.new:
+            pin_record(node=Node.objects.get(iri=origin), source=KeyPin.Source.FETCHED)
+        result.held = held_store(peer=peer, documents=waiting, waits=keys.waiting, result=result)
+        if ask_again:
+            copies_record(peer=peer, copies=result.copies)
+        if peer is not None and cursor is not None:
+            Peer.objects.filter(pk=peer.pk).update(cursor=cursor, items_applied=F("items_applied") + len(fresh))
         if fresh:
             transaction.on_commit(peers_nudge_soon)
     result.applied = len(fresh)
-    result.skipped += len(verified) - len(fresh)
+    result.skipped += sum(1 for item in chosen if not item.fetched) - sum(1 for item in unheld if not item.fetched)
     return result
 
 
@@ -129,27 +123,79 @@ def _raise_if_foreign_origin(decoded: Decoded) -> None:
         raise DocumentError(f"origin {decoded.origin_iri} is not the node {root} whose IRI prefixes the id")
 
 
-def _newest_per_iri(received: list[Received]) -> list[Received]:
-    newest: dict[str, Received] = {}
+def _without_blocked(received: list[Received], result: PageResult) -> list[Received]:
+    """Refuse the documents of origins this node blocks or, in allow-list mode, does not allow (§8)."""
+    policy = origin_policy()
+    kept = []
     for item in received:
-        held = newest.get(item.iri)
-        if held is None or item.decoded.version > held.decoded.version:
-            newest[item.iri] = item
-    return list(newest.values())
+        refusal = policy.refusal(item.decoded.origin_iri)
+        if refusal:
+            result.reject(item.iri, refusal)
+            continue
+        kept.append(item)
+    return kept
 
 
-def _unheld(received: list[Received]) -> list[Received]:
+def _newer_than_stored(received: list[Received]) -> list[Received]:
     """Documents newer than what this node holds; a tombstone is never undone by an item."""
-    entries = select_in(ChangeLogEntry, ("iri", "version", "deleted"), "iri", [item.iri for item in received])
-    held = {iri: (version, bool(deleted)) for iri, version, deleted in entries}
+    entries = select_in(ChangeLogEntry, ("iri", "version", "deleted"), "iri", {item.iri for item in received})
+    stored = {iri: (version, bool(deleted)) for iri, version, deleted in entries}
     own = settings.HUB_BASE_URL + "/"
     fresh = []
     for item in received:
-        version, deleted = held.get(item.iri, (0, False))
+        version, deleted = stored.get(item.iri, (0, False))
         if item.decoded.origin_iri == own or item.decoded.version <= version or (deleted and not item.is_tombstone):
             continue
         fresh.append(item)
     return fresh
+
+
+def _newest_verified(received: list[Received], keys: PageKeys, result: PageResult) -> list[Received]:
+    """Per item, the newest copy whose proof verifies: every copy is checked before one is chosen (§6.5)."""
+    copies: dict[str, list[Received]] = {}
+    for item in received:
+        copies.setdefault(item.iri, []).append(item)
+    chosen = []
+    for group in copies.values():
+        group.sort(key=lambda item: -item.decoded.version)  # stable: fetched descriptors, then page order
+        for position, item in enumerate(group):
+            if keys.verify(item, result):
+                chosen.append(item)
+                result.skipped += _others_checked(item, group[position + 1:], keys, result)
+                break
+    versions = {item.iri: item.decoded.version for item in chosen}
+    result.copies = [copy for copy in result.copies if copy.version > versions.get(copy.iri, 0)]
+    return chosen
+
+
+def _others_checked(chosen: Received, others: list[Received], keys: PageKeys, result: PageResult) -> int:
+    """Check the other copies of the chosen version too (only a dishonest peer sends two), so that a
+    forgery is reported; older copies are not checked. Return how many copies count as unchanged."""
+    unchanged = 0
+    for other in others:
+        same = other.decoded.version == chosen.decoded.version
+        if not other.fetched and (not same or keys.verify(other, result)):
+            unchanged += 1
+    return unchanged
+
+
+def _without_foreign_labs(received: list[Received], keys: PageKeys, result: PageResult) -> list[Received]:
+    """Refuse an event or method whose lab this node holds as a lab of another node (§6.2)."""
+    labs = {item.decoded.fields["lab_id"] for item in received if item.decoded.type in LABBED}
+    owners = dict(select_in(Lab, ("iri", "origin"), "iri", labs))
+    if not owners:
+        return received
+    kept = []
+    for item in received:
+        owner = owners.get(item.decoded.fields.get("lab_id")) if item.decoded.type in LABBED else None
+        origin = keys.nodes.get(item.decoded.origin_iri)
+        if owner is not None and (origin is None or owner != origin.pk):
+            holder = Node.objects.filter(pk=owner).values_list("iri", flat=True).first()
+            result.reject(item.iri, f"its lab {item.decoded.fields['lab_id']} is held as a lab of {holder}, "
+                                    f"not of the item's origin {item.decoded.origin_iri}")
+            continue
+        kept.append(item)
+    return kept
 
 
 def _without_uuid_clashes(received: list[Received], result: PageResult) -> list[Received]:
@@ -167,110 +213,6 @@ def _without_uuid_clashes(received: list[Received], result: PageResult) -> list[
                 continue
             kept.append(item)
     return kept + [item for item in received if item.decoded.type not in ("Event", "MethodCard")]
-
-
-class _Keys:
-    """The pinned keys a page's proofs are checked against, and the descriptors it pins."""
-
-    def __init__(self, pinned: dict[str, Node]) -> None:
-        self.pinned = pinned
-        self.new: dict[str, Received] = {}
-        self.fetched: list[Received] = []
-        self.decoded: dict[str, Ed25519PublicKey] = {}
-
-    @classmethod
-    def for_page(cls, received: list[Received], result: PageResult, fetch: DescriptorFetch | None) -> _Keys:
-        """Load the pinned keys of the page's origins; learn unknown ones from descriptors."""
-        origins = {item.decoded.origin_iri for item in received}
-        keys = cls({node.iri: node for node in Node.objects.filter(iri__in=origins)})
-        for item in received:
-            if item.decoded.type == "Node":
-                keys.learn(item, result)
-        for origin in sorted(origins - set(keys.pinned) - set(keys.new)):
-            keys.fetch(origin, fetch, result)
-        return keys
-
-    def learn(self, descriptor: Received, result: PageResult) -> None:
-        """Check a descriptor's self-signature and remember its key, unless it conflicts with the pinned one."""
-        key_text = descriptor.decoded.fields["public_key_multibase"]
-        pinned = self.pinned.get(descriptor.iri)
-        if pinned is not None and pinned.public_key_multibase != key_text:
-            result.reject(
-                descriptor.iri,
-                f"its key {key_text[:16]}… conflicts with the key pinned for this node since "
-                f"{pinned.pinned_at:%Y-%m-%d}; the pinned key is kept",
-            )
-            descriptor.decoded.fields["conflict"] = True
-            return
-        try:
-            public = decode_public_key(key_text)
-            verify(descriptor.document, lambda url: _only(url, key_id(descriptor.iri), public))
-        except (ProofError, MultikeyError) as error:
-            result.reject(descriptor.iri, f"descriptor not verified: {error}")
-            descriptor.decoded.fields["conflict"] = True
-            return
-        if pinned is None:
-            self.new[descriptor.iri] = descriptor
-
-    def fetch(self, origin: str, fetch: DescriptorFetch | None, result: PageResult) -> None:
-        """Ask the peer for the descriptor of an origin it relays and this node has not seen."""
-        document = fetch(origin) if fetch else None
-        if document is None:
-            return
-        try:
-            raise_if_too_large(document)
-            decoded = from_document(document)
-        except DocumentError as error:
-            result.reject(origin, f"descriptor from the peer refused: {error}")
-            return
-        if decoded.type != "Node" or decoded.iri != origin:
-            result.reject(origin, "the peer answered with a document that is not this origin's descriptor")
-            return
-        descriptor = Received(document=document, text=raise_if_too_large(document).decode(), decoded=decoded)
-        self.learn(descriptor, result)
-        if descriptor.iri in self.new:
-            self.fetched.append(descriptor)
-
-    def key_of(self, origin: str) -> str | None:
-        """The key text an origin signs with, pinned or learnt from this page."""
-        if origin in self.pinned:
-            return self.pinned[origin].public_key_multibase
-        if origin in self.new:
-            return self.new[origin].decoded.fields["public_key_multibase"]
-        return None
-
-    def verify(self, item: Received, result: PageResult) -> bool:
-        """Whether the item's proof verifies against its origin's key (descriptors were checked already)."""
-        if item.decoded.type == "Node":
-            return not item.decoded.fields.get("conflict")
-        origin = item.decoded.origin_iri
-        key_text = self.key_of(origin)
-        if key_text is None:
-            result.reject(item.iri, f"no key is known for its origin {origin}: its descriptor has not been received")
-            return False
-        try:
-            verify(item.document, lambda url: _only(url, key_id(origin), self.public_key(key_text)))
-        except ProofError as error:
-            result.reject(item.iri, f"proof not verified against the key of {origin}: {error}")
-            return False
-        return True
-
-    def public_key(self, key_text: str) -> Ed25519PublicKey:
-        """The key an origin signs with, decoded once a page rather than once a document."""
-        if key_text not in self.decoded:
-            self.decoded[key_text] = decode_public_key(key_text)
-        return self.decoded[key_text]
-
-    def to_pin(self, fresh: list[Received]) -> list[Received]:
-        """The descriptors to pin: those learnt here, whether or not they are new to the change log."""
-        fresh_iris = {item.iri for item in fresh}
-        return [descriptor for iri, descriptor in self.new.items() if iri not in fresh_iris]
-
-
-def _only(url: str, expected: str, public):
-    if url != expected:
-        raise LookupError(f"{url} is not the origin's key {expected}")
-    return public
 
 
 def _store(pins: list[Received], fresh: list[Received]) -> None:

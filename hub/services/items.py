@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.choices import PUBLISHED, Visibility
 from hub.models import ChangeLogEntry, FederatedItem, Lab
 from hub.publishing import publisher
+from hub.roles import raise_unless_may_edit
 from hub.services.changelog import Change, changelog_record
 
 
@@ -33,6 +34,13 @@ def raise_if_not_local(item: FederatedItem) -> None:
     """Refuse to write an item that another node created."""
     if not item.is_local:
         raise MirroredItemError(item)
+
+
+def raise_unless_may_write(item: FederatedItem, *, actor: Any, lab_before: str | None = None) -> None:
+    """Refuse an actor who may not write the item's lab, nor, when an update moves the item, the lab it leaves."""
+    if lab_before is not None and lab_before != item.lab_id:
+        raise_unless_may_edit(actor=actor, lab=lab_before)
+    raise_unless_may_edit(actor=actor, lab=item.lab_id)
 
 
 def raise_if_unknown_fields(model: type[Model], fields: Mapping[str, Any], editable: Iterable[str]) -> None:
@@ -95,6 +103,9 @@ def local_lab_error(item: FederatedItem, *, missing: str) -> dict[str, Any]:
         return {"lab": missing}
     if not lab.is_local:
         return {"lab": _("Choose one of this node's labs; a mirrored lab belongs to its own node.")}
+    if lab.visibility == Visibility.DRAFT and item.visibility in PUBLISHED:
+        # Its copies would travel naming a lab that no other node may know yet.
+        return {"lab": _("This lab is still a draft: publish the lab first, or keep this item a draft.")}
     return {}
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import ChangeLogEntry, Lab
+from hub.roles import raise_unless_node_admin
 from hub.selectors import local_node
 from hub.services.descriptor import node_descriptor_publish
 from hub.services.items import (
@@ -22,6 +23,7 @@ from hub.services.items import (
     raise_if_unpublishing,
 )
 
+MANAGING_LABS = _("create, change or delete this node's labs")
 LAB_FIELDS = (
     "slug", "name", "city", "address", "latitude", "longitude", "description", "website", "email",
     "opening_hours", "accessibility", "visibility",
@@ -34,8 +36,9 @@ def lab_iri(slug: str) -> str:
 
 
 @transaction.atomic
-def lab_create(**fields: Any) -> Lab:
-    """Create a lab of this node; its slug fixes its IRI for good."""
+def lab_create(*, actor: Any, **fields: Any) -> Lab:
+    """Create a lab of this node (node administrators); its slug fixes its IRI for good."""
+    raise_unless_node_admin(actor=actor, action=MANAGING_LABS)
     raise_if_unknown_fields(Lab, fields, LAB_FIELDS)
     lab = Lab(origin=local_node(), **fields)
     lab.iri = lab_iri(lab.slug)
@@ -47,9 +50,10 @@ def lab_create(**fields: Any) -> Lab:
 
 
 @transaction.atomic
-def lab_update(*, lab: Lab, **fields: Any) -> Lab:
-    """Change a lab of this node; the slug cannot change because it is part of the IRI."""
+def lab_update(*, lab: Lab, actor: Any, **fields: Any) -> Lab:
+    """Change a lab of this node (node administrators); the slug cannot change because it is part of the IRI."""
     raise_if_not_local(lab)
+    raise_unless_node_admin(actor=actor, action=MANAGING_LABS)
     raise_if_unknown_fields(Lab, fields, LAB_FIELDS)
     lab = Lab.objects.select_for_update().get(pk=lab.pk)
     previous_visibility = lab.visibility
@@ -70,9 +74,10 @@ def lab_update(*, lab: Lab, **fields: Any) -> Lab:
 
 
 @transaction.atomic
-def lab_delete(*, lab: Lab) -> None:
-    """Delete a lab of this node, leaving a tombstone where it had been published."""
+def lab_delete(*, lab: Lab, actor: Any) -> None:
+    """Delete a lab of this node (node administrators), leaving a tombstone where it had been published."""
     raise_if_not_local(lab)
+    raise_unless_node_admin(actor=actor, action=MANAGING_LABS)
     if lab.methods.exists() or lab.events.exists():
         raise ValidationError(_("This lab still has method cards or events; move or delete them first."))
     item_record_deletion(lab)

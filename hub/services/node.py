@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from hub import identity
 from hub.models import Lab, Node
+from hub.roles import SYSTEM
 from hub.services.labs import lab_create
 
 
@@ -39,6 +40,6 @@ def node_init(*, name: str, city: str, lab_name: str = "", lab_slug: str = "") -
         is_local=True,
     )
     lab_name = lab_name or name
-    lab = lab_create(name=lab_name, city=city, slug=lab_slug or slugify(lab_name))
+    lab = lab_create(actor=SYSTEM, name=lab_name, city=city, slug=lab_slug or slugify(lab_name))
     return NodeInit(node=Node.objects.get(pk=node.pk), lab=lab, created=True)
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 
 from hub.choices import License, Visibility
 from hub.models import Lab
+from hub.roles import SYSTEM
 from methods.importers.front_matter import MethodFileError, method_file_read
 from methods.importers.handbook_chapters import (
     Chapter,
@@ -200,10 +201,10 @@ def _save(plan: Plan, existing: MethodCard | None, *, lab: Lab, visibility: str)
     fields = plan.fields | {"lab": lab}
     if existing is None:
         plan.report.outcome = IMPORTED
-        return method_create(steps=plan.steps, visibility=visibility, **fields)
+        return method_create(actor=SYSTEM, steps=plan.steps, visibility=visibility, **fields)
     if _differs(existing, fields, plan.steps):
         plan.report.outcome = UPDATED
-        return method_update(method=existing, steps=plan.steps, **fields)
+        return method_update(method=existing, actor=SYSTEM, steps=plan.steps, **fields)
     plan.report.outcome = UNCHANGED
     return existing
 
@@ -252,7 +253,7 @@ def _translations_set(checkout: Checkout, key: str, report: FileReport) -> bool:
         wanted = [partner.iri for partner in partners if partner is not None]
         if method is None or method.translations == wanted:
             return False
-        method_update(method=method, translations=wanted)
+        method_update(method=method, actor=SYSTEM, translations=wanted)
     except ValidationError as error:
         report.problems.append("translations not set: " + _messages(error))
         return False

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from events.services import event_create
 from hub.models import ChangeLogEntry, Lab, Node
+from hub.roles import SYSTEM
 from hub.selectors import local_node
 from hub.services.labs import lab_create, lab_iri
 from methods.models import MethodCard
@@ -208,7 +209,7 @@ def _demo_labs(node: Node, entries: list[ContentEntry]) -> tuple[dict[str, Lab],
     main = Lab.objects.filter(origin__is_local=True).order_by("date_created").first()
     created = 0
     if main is None:
-        main = lab_create(name=node.name, city=node.city, slug=slugify(node.name) or "stadtlabor")
+        main = lab_create(actor=SYSTEM, name=node.name, city=node.city, slug=slugify(node.name) or "stadtlabor")
         created += 1
     labs = {MAIN: main}
     for entry in entries:
@@ -220,7 +221,7 @@ def _lab_create(entry: ContentEntry, *, city: str) -> Lab:
     """Create one demo lab in the node's city."""
     fields = _fields(entry, without={"key"})
     with _naming(entry):
-        return lab_create(**(fields | {"address": _in_city(fields["address"], city), "city": city}))
+        return lab_create(actor=SYSTEM, **(fields | {"address": _in_city(fields["address"], city), "city": city}))
 
 
 def _demo_methods(content: DemoContent, labs: Mapping[str, Lab]) -> dict[str, MethodCard]:
@@ -238,7 +239,7 @@ def _method_create(entry: ContentEntry, labs: Mapping[str, Lab]) -> MethodCard:
     fields = {"language": "de"} | _fields(entry, without={"key", "lab", "steps"})
     with _naming(entry):
         lab = _lookup(labs, entry.fields["lab"], entry, "lab")
-        return method_create(lab=lab, steps=_steps(entry), **fields)
+        return method_create(actor=SYSTEM, lab=lab, steps=_steps(entry), **fields)
 
 
 def _method_adapt(
@@ -249,7 +250,7 @@ def _method_adapt(
     with _naming(entry):
         original = _lookup(methods, entry.fields["source"], entry, "method card")
         lab = _lookup(labs, entry.fields["lab"], entry, "lab")
-        return method_adapt(original=original, lab=lab, steps=_steps(entry), **overrides)
+        return method_adapt(original=original, lab=lab, actor=SYSTEM, steps=_steps(entry), **overrides)
 
 
 def _steps(entry: ContentEntry) -> list[dict[str, str]]:
@@ -271,7 +272,7 @@ def _demo_events(
     """Create the demo events around ``now`` and return how many were made."""
     for entry in content.events:
         with _naming(entry):
-            event_create(**_event_fields(entry, content, labs, methods, now, city=city))
+            event_create(actor=SYSTEM, **_event_fields(entry, content, labs, methods, now, city=city))
     return len(content.events)
 
 

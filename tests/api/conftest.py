@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
 from tests.api.factories import token_client
 
 PROBLEM_MIDDLEWARE = "api.middleware.ProblemDetailsMiddleware"
@@ -31,7 +33,10 @@ def fresh_throttles():
 
 @pytest.fixture
 def staff(db) -> User:
-    return User.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    """A member of this node's staff with the role node administrator (writes every lab's items)."""
+    user = User.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    role_grant(user=user, role=Role.NODE_ADMIN, actor=SYSTEM)
+    return user
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from api.services import access_token_issue
 from events.models import Event
 from events.services import event_create
+from hub.roles import SYSTEM
 from methods.models import MethodCard
 from methods.services import method_create
 
@@ -46,7 +47,7 @@ def peer_client(scope: str = "federation") -> APIClient:
 
 def make_method(lab, **fields) -> MethodCard:
     values = {"title": "Persona-Werkstatt", "summary": "Wer nutzt den Dienst?", "phase": "erkennen", "lab": lab}
-    return method_create(**(values | fields))
+    return method_create(actor=SYSTEM, **(values | fields))
 
 
 def make_event(lab, **fields) -> Event:
@@ -57,7 +58,7 @@ def make_event(lab, **fields) -> Event:
         "place_name": "Stadtbibliothek, Saal 2",
         "lab": lab,
     }
-    return event_create(**(values | fields))
+    return event_create(actor=SYSTEM, **(values | fields))
 
 
 def mirrored_method(remote_lab, slug: str = "stadtspaziergang", **fields) -> MethodCard:

@@ -7,6 +7,8 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
+from hub.roles import SYSTEM, Role
+from hub.services import role_revoke
 from methods.models import MethodCard
 from tests.api.factories import make_method, peer_client, token_client
 
@@ -38,10 +40,9 @@ def test_a_token_without_scope_write_cannot_write(staff, lab, client_of):
 
 
 @pytest.mark.django_db
-def test_a_write_token_of_someone_who_is_not_staff_cannot_write(staff, lab):
+def test_a_write_token_of_someone_who_lost_their_role_cannot_write(staff, lab):
     client = token_client(staff, "write")
-    staff.is_staff = False
-    staff.save()
+    role_revoke(user=staff, role=Role.NODE_ADMIN, actor=SYSTEM)
     response = client.post("/api/methods/", NEW_METHOD | {"lab": lab.iri})
     assert response.status_code == 403 and not MethodCard.objects.exists()
 
@@ -117,7 +118,7 @@ def test_a_staff_login_writes_only_with_a_csrf_token(staff, lab):
 
 
 @pytest.mark.django_db
-def test_a_login_that_is_not_staff_cannot_write(django_user_model, lab):
+def test_a_login_without_a_role_cannot_write(django_user_model, lab):
     client = APIClient()
     client.force_login(django_user_model.objects.create_user("besuch", password="ein-langes-passwort"))
     assert client.post("/api/methods/", NEW_METHOD | {"lab": lab.iri}).status_code == 403

@@ -68,8 +68,8 @@ def test_bad_arguments_are_refused_clearly(staff, args, message):
 
 
 @pytest.mark.django_db
-def test_a_write_token_is_refused_for_someone_who_is_not_staff(django_user_model):
-    django_user_model.objects.create_user("besuch")
-    with pytest.raises(CommandError, match="not staff"):
+def test_a_write_token_is_refused_for_someone_who_is_no_lab_editor_or_node_administrator(person):
+    person("besuch", "coordinator")
+    with pytest.raises(CommandError, match="may not hold a token with scope 'write'"):
         issue_token("--user", "besuch", "--scope", "read write")
     assert issue_token("--user", "besuch", "--scope", "read")[0].strip()

@@ -155,9 +155,9 @@ def catalog(lab, remote_lab, remote_node):
 
 @pytest.mark.django_db
 def test_a_page_of_5_and_of_50_items_take_the_same_few_queries(reader, catalog, django_assert_max_num_queries):
-    # the token with its user and application, the change log's head (for the kept pages), the count,
-    # the page, and the steps of the methods on it
+    # the token with its user and application, its owner's roles, the change log's head (for the kept
+    # pages), the count, the page, and the steps of the methods on it
     for path in ("/api/methods/", "/api/events/", "/api/labs/", "/api/nodes/"):
         for size in (5, 50):
-            with django_assert_max_num_queries(5):
+            with django_assert_max_num_queries(6):
                 assert len(results(reader.get(path, {"page_size": size}))) == size

@@ -18,6 +18,14 @@ def test_development_needs_no_variable(tmp_path):
     assert config.database_url == f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     assert config.broker_url == "filesystem://"
     assert config.allow_private_peers
+    assert config.throttle_join == (10, 3600)
+    assert (config.sync_time_budget, config.sync_page_budget) == (120, 10_000)
+
+
+def test_join_rates_are_read_per_second_minute_hour_or_day(tmp_path):
+    rates = [load({"HUB_THROTTLE_JOIN": text, "HUB_DATA_DIR": str(tmp_path)}).throttle_join
+             for text in ("5/second", "20/min", "3/hours", "100/d")]
+    assert rates == [(5, 1), (20, 60), (3, 3600), (100, 86400)]
 
 
 def test_development_secret_key_is_kept_private_and_stable(tmp_path):
@@ -51,11 +59,38 @@ def test_production_defaults_are_strict(tmp_path):
         ("HUB_BASE_URL", "https://hub.example.de/stadtlabor", "without path"),
         ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be one of"),
         ("HUB_SYNC_INTERVAL", "often", "whole number"),
+        ("HUB_SYNC_TIME_BUDGET", "0", "must be positive"),
+        ("HUB_SYNC_PAGE_BUDGET", "many", "whole number of pages"),
+        ("HUB_THROTTLE_JOIN", "10 per hour", "rate such as 10/hour"),
+        ("HUB_THROTTLE_JOIN", "0/hour", "rate such as 10/hour"),
     ],
 )
 def test_malformed_values_are_named(tmp_path, name, value, message):
     with pytest.raises(ConfigurationError, match=message):
         load({name: value, "HUB_DATA_DIR": str(tmp_path)})
+
+
+def test_the_shared_cache_is_a_folder_the_brokers_redis_or_the_one_named(tmp_path):
+    assert load({"HUB_DATA_DIR": str(tmp_path)}).cache_url == (tmp_path / "cache").as_uri()
+    broker = {"HUB_DATA_DIR": str(tmp_path), "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    assert load(broker).cache_url == "redis://127.0.0.1:6379/0"
+    assert load(broker | {"HUB_CACHE_URL": "redis://127.0.0.1:6379/1"}).cache_url == "redis://127.0.0.1:6379/1"
+    assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_CACHE_URL": "file:///srv/cache"}).cache_url == "file:///srv/cache"
+
+
+@pytest.mark.parametrize("url", ["memcached://127.0.0.1:11211", "file://relative/cache", "redis://"])
+def test_a_cache_url_of_another_kind_is_refused_without_echoing_it(tmp_path, url):
+    with pytest.raises(ConfigurationError, match="HUB_CACHE_URL must be a redis:// or rediss:// URL") as refused:
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_CACHE_URL": url.replace("//", "//:geheim@", 1)})
+    assert "geheim" not in str(refused.value)
+
+
+def test_login_lockout_settings_are_whole_numbers(tmp_path):
+    config = load({"HUB_DATA_DIR": str(tmp_path)})
+    assert (config.login_failures, config.login_cooloff_minutes) == (5, 15)
+    assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_LOGIN_FAILURES": "3", "HUB_LOGIN_COOLOFF": "60"}).login_failures == 3
+    with pytest.raises(ConfigurationError, match="HUB_LOGIN_COOLOFF must be a whole number of minutes"):
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_LOGIN_COOLOFF": "eine Stunde"})
 
 
 def run_manage(args, env, tmp_path):
@@ -82,3 +117,10 @@ def test_check_deploy_reports_nothing_once_the_documented_variables_are_set(tmp_
     result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_federation_mode_is_open_unless_allowlist_is_asked_for(tmp_path):
+    assert load({"HUB_DATA_DIR": str(tmp_path)}).federation_mode == "open"
+    assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "Allowlist"}).federation_mode == "allowlist"
+    with pytest.raises(ConfigurationError, match="HUB_FEDERATION_MODE must be one of open, allowlist"):
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "closed"})

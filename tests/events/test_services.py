@@ -10,6 +10,7 @@ from django.utils import translation
 from events.models import Event
 from events.services import event_cancel, event_create, event_delete, event_update
 from hub.models import ChangeLogEntry
+from hub.roles import SYSTEM
 from hub.services import MirroredItemError
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -24,7 +25,7 @@ def make_event(lab, **fields):
         "place_name": "Stadtbibliothek, Saal 2",
         "lab": lab,
     }
-    return event_create(**(values | fields))
+    return event_create(actor=SYSTEM, **(values | fields))
 
 
 @pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_created_event_keeps_its_time_zone_and_is_logged(lab):
 
 @pytest.mark.django_db
 def test_cancelling_keeps_the_event_and_bumps_its_version(lab):
-    event = event_cancel(event=make_event(lab))
+    event = event_cancel(actor=SYSTEM, event=make_event(lab))
     assert (event.status, event.version) == ("cancelled", 2)
     assert ChangeLogEntry.objects.get(iri=event.iri).version == 2
 
@@ -45,7 +46,7 @@ def test_cancelling_keeps_the_event_and_bumps_its_version(lab):
 @pytest.mark.django_db
 def test_deleting_an_event_leaves_a_tombstone(lab):
     event = make_event(lab)
-    event_delete(event=event)
+    event_delete(actor=SYSTEM, event=event)
     assert ChangeLogEntry.objects.get(iri=event.iri).deleted
 
 
@@ -100,6 +101,6 @@ def test_writing_a_mirrored_event_is_refused(remote_lab, remote_node):
         start=START, end=START + timedelta(hours=1), lab=remote_lab,
     )
     with pytest.raises(MirroredItemError):
-        event_update(event=mirrored, title="Meins")
+        event_update(actor=SYSTEM, event=mirrored, title="Meins")
     with pytest.raises(MirroredItemError):
-        event_cancel(event=mirrored)
+        event_cancel(actor=SYSTEM, event=mirrored)

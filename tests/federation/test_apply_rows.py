@@ -21,8 +21,8 @@ BERLIN_WINTER = timezone(timedelta(hours=1))
 
 
 @pytest.fixture
-def origin() -> Origin:
-    return Origin("http://127.0.0.1:8111")
+def origin(db) -> Origin:
+    return Origin("http://127.0.0.1:8111").pinned()
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from federation.bundle import BundleError, bundle_import
 from federation.documents import signed
 from hub.models import ChangeLogEntry, ChangeLogSequence, Lab, Node
 from hub.multikey import generate_key, save_private_key
-from hub.services import lab_create
+from hub.roles import SYSTEM, Role
+from hub.services import lab_create, role_grant
 from methods.models import MethodCard, MethodStep
 from methods.services import method_create, method_delete, method_update
 
@@ -35,28 +36,28 @@ ITEM_MODELS = (Lab, MethodCard, Event)
 @pytest.fixture
 def content(node, lab, remote_lab):
     """Labs, methods with steps, events, a tombstone of each kind of item, a draft and a mirrored lab."""
-    quarter = lab_create(
+    quarter = lab_create(actor=SYSTEM, 
         name="Quartierslabor", city="Teststadt", slug="quartierslabor", address="Beispielweg 1",
         latitude=Decimal("50.078200"), longitude=Decimal("8.239800"), website="https://example.org/",
     )
-    persona = method_create(
+    persona = method_create(actor=SYSTEM, 
         title="Persona-Werkstatt", summary="Wer nutzt den Dienst?", phase="erkennen", lab=lab,
         duration_min=90, duration_max=180, materials=["Vorlagen", "Stifte"], roles=["Moderation"],
         steps=[{"title": "Einladen", "text": "Wen?"}, {"title": "Skizzieren"}],
     )
-    method_update(method=persona, summary="Wer nutzt den Dienst, und wie?")
-    theatre = method_create(
+    method_update(actor=SYSTEM, method=persona, summary="Wer nutzt den Dienst, und wie?")
+    theatre = method_create(actor=SYSTEM, 
         title="Zukunftstheater", summary="Szenen spielen", phase="entwerfen", lab=quarter, visibility="network",
         translations=["https://example.org/methods/future-theater"], steps=[{"title": "Bühne bauen"}],
     )
-    method_delete(method=method_create(title="Verworfen", summary="Weg damit", phase="erproben", lab=lab))
-    method_create(title="Entwurf", summary="Noch nicht fertig", phase="erkunden", lab=lab, visibility="draft")
-    event_create(title="Offene Werkstatt", start=START, end=START + timedelta(hours=2), place_name="Stadtbibliothek",
+    method_delete(actor=SYSTEM, method=method_create(actor=SYSTEM, title="Verworfen", summary="Weg damit", phase="erproben", lab=lab))
+    method_create(actor=SYSTEM, title="Entwurf", summary="Noch nicht fertig", phase="erkunden", lab=lab, visibility="draft")
+    event_create(actor=SYSTEM, title="Offene Werkstatt", start=START, end=START + timedelta(hours=2), place_name="Stadtbibliothek",
                  lab=lab, method_iris=[persona.iri, theatre.iri], keywords=["Werkstatt"])
-    online = event_create(title="Sprechstunde", start=START, end=START + timedelta(hours=1), attendance_mode="online",
+    online = event_create(actor=SYSTEM, title="Sprechstunde", start=START, end=START + timedelta(hours=1), attendance_mode="online",
                           online_url="https://example.org/live", lab=quarter, visibility="network")
-    event_cancel(event=online)
-    event_delete(event=event_create(title="Abgesagt", start=START, end=START + timedelta(hours=1),
+    event_cancel(actor=SYSTEM, event=online)
+    event_delete(actor=SYSTEM, event=event_create(actor=SYSTEM, title="Abgesagt", start=START, end=START + timedelta(hours=1),
                                     place_name="Rathaus", lab=lab))
     return node
 
@@ -81,7 +82,9 @@ def served(client, entry: ChangeLogEntry, base: str) -> bytes:
 
 def snapshot(client, settings) -> dict:
     """The node's own items: versions, stored and served documents, and rows field by field."""
-    client.force_login(User.objects.get_or_create(username="staff", defaults={"is_staff": True})[0])
+    staff = User.objects.get_or_create(username="staff", defaults={"is_staff": True})[0]
+    role_grant(user=staff, role=Role.NODE_ADMIN, actor=SYSTEM)
+    client.force_login(staff)
     entries = ChangeLogEntry.objects.filter(origin__is_local=True).order_by("position")
     return {
         "versions": {(entry.iri, entry.version) for entry in entries},
@@ -186,8 +189,8 @@ def test_the_imported_node_goes_on_writing_with_the_next_versions(content, tmp_p
     database_empty()
     bundle_import(data=path.read_bytes())
     persona = MethodCard.objects.get(title="Persona-Werkstatt")
-    assert method_update(method=persona, summary="Dritte Fassung").version == 3
-    assert lab_create(name="Neues Labor", city="Teststadt", slug="neues-labor").is_local
+    assert method_update(actor=SYSTEM, method=persona, summary="Dritte Fassung").version == 3
+    assert lab_create(actor=SYSTEM, name="Neues Labor", city="Teststadt", slug="neues-labor").is_local
 
 
 @pytest.mark.django_db

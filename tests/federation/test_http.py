@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import socket
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -756,3 +758,35 @@ def test_untrusted_certificate_is_unreachable(tls_server):
         "unreachable", peer_http.get_json, url, token=SECRET, allow_private=True, timeout=2
     )
     assert "CERTIFICATE_VERIFY_FAILED" in str(error)
+
+
+def empty_gzip_members(count: int) -> bytes:
+    """``count`` gzip members that each inflate to nothing: bytes on the wire, none decoded."""
+    member = gzip.compress(b"")
+    return member * count
+
+
+def test_a_compressed_body_that_inflates_to_nothing_is_still_capped_on_the_wire():
+    from tests.network.fakes import BodyServer
+
+    body = empty_gzip_members(200_000)  # about 4 MiB on the wire, nothing decoded
+    server = BodyServer(body, headers={"Content-Encoding": "gzip"}, chunked=True)
+    try:
+        with pytest.raises(peer_http.PeerTooLarge):
+            peer_http.get_json(server.url + "/x", allow_private=True, max_bytes=64 * 1024, timeout=30)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_compressed_answers_are_read_whole(encoding):
+    from tests.network.fakes import BodyServer
+
+    document = {"name": "Zukunftswerk", "text": "ö" * 5000}
+    raw = orjson.dumps(document)
+    body = gzip.compress(raw) if encoding == "gzip" else zlib.compress(raw)
+    server = BodyServer(body, headers={"Content-Encoding": encoding}, chunked=True)
+    try:
+        assert peer_http.get_json(server.url + "/x", allow_private=True, max_bytes=64 * 1024) == document
+    finally:
+        server.close()

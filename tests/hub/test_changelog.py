@@ -10,14 +10,15 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from hub.models import ChangeLogEntry, ChangeLogSequence
+from hub.roles import SYSTEM
 from hub.services import Change, changelog_record, lab_create, lab_update
 
 
 @pytest.mark.django_db
 def test_positions_are_consecutive_in_commit_order(node):
     before = ChangeLogSequence.objects.get().last_position
-    second = lab_create(name="Zweites Labor", slug="zwei", city="Teststadt")
-    third = lab_create(name="Drittes Labor", slug="drei", city="Teststadt")
+    second = lab_create(actor=SYSTEM, name="Zweites Labor", slug="zwei", city="Teststadt")
+    third = lab_create(actor=SYSTEM, name="Drittes Labor", slug="drei", city="Teststadt")
     positions = dict(ChangeLogEntry.objects.values_list("iri", "position"))
     # each lab, then the node descriptor that lists it, re-signed
     assert positions[second.iri] == before + 1
@@ -40,7 +41,7 @@ def test_a_reader_following_positions_never_misses_a_late_commit(node):
     With positions from a plain sequence, a writer that took 10 and commits after the writer that
     took 11 would be skipped by a reader that already moved past 11. The log's lock prevents that.
     """
-    labs = [lab_create(name=f"Labor {n}", slug=f"labor-{n}", city="Teststadt") for n in range(4)]
+    labs = [lab_create(actor=SYSTEM, name=f"Labor {n}", slug=f"labor-{n}", city="Teststadt") for n in range(4)]
     writes_per_writer, seen, errors = 6, {}, []
     done = threading.Event()
 
@@ -49,7 +50,7 @@ def test_a_reader_following_positions_never_misses_a_late_commit(node):
         try:
             for round_ in range(writes_per_writer):
                 with transaction.atomic():
-                    lab = lab_update(lab=type(labs[0]).objects.get(pk=lab_pk), description=f"Runde {round_}")
+                    lab = lab_update(actor=SYSTEM, lab=type(labs[0]).objects.get(pk=lab_pk), description=f"Runde {round_}")
                     time.sleep(rng.uniform(0, 0.05))  # the commit comes late, after the position was taken
                 del lab
         except Exception as error:  # reported by the test, not lost in the thread

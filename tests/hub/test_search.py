@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from events.models import Event
+from hub.roles import SYSTEM
 from hub.search import fts5_query, search_items
 from methods.models import MethodCard
 from methods.services import method_delete, method_update
@@ -44,11 +45,11 @@ def test_every_word_must_occur(lab):
 def test_the_index_follows_updates_deletions_and_mirrored_rows(lab, remote_lab):
     method = make_method(lab, title="Persona-Werkstatt")
     mirrored_method(remote_lab, title="Stadtspaziergang")
-    method = method_update(method=method, title="Nutzerreise")
+    method = method_update(actor=SYSTEM, method=method, title="Nutzerreise")
     assert found(MethodCard.objects, "persona") == []
     assert found(MethodCard.objects, "nutzerreise") == ["Nutzerreise"]
     assert found(MethodCard.objects, "stadtspaziergang") == ["Stadtspaziergang"]
-    method_delete(method=method)
+    method_delete(actor=SYSTEM, method=method)
     assert found(MethodCard.objects, "nutzerreise") == []
 
 

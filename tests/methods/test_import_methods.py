@@ -13,6 +13,7 @@ from django.utils import translation
 
 from hub.choices import License
 from hub.models import ChangeLogEntry
+from hub.roles import SYSTEM
 from methods.importers import handbook_import, handbook_source, imported_method
 from methods.importers.handbook_fields import difficulty_parse, duration_parse, list_split
 from methods.models import MethodCard
@@ -279,7 +280,7 @@ def test_running_again_changes_nothing_and_duplicates_nothing(report, lab):
 @pytest.mark.django_db
 def test_a_changed_file_updates_its_card_in_place_and_keeps_what_staff_added(report, lab, tmp_path):
     walk = card("stadtteilspaziergang.md")
-    method_update(method=walk, keywords=["Quartier"], visibility="network")
+    method_update(actor=SYSTEM, method=walk, keywords=["Quartier"], visibility="network")
     copy = shutil.copytree(HANDBOOK, tmp_path / "handbook")
     changed = copy / METHODS / "stadtteilspaziergang.md"
     changed.write_text(changed.read_text().replace('"1 – 2 Stunden"', '"2 – 3 Stunden"'))
@@ -339,7 +340,7 @@ def test_the_command_refuses_an_unknown_lab_and_a_folder_that_is_no_handbook(lab
 @pytest.mark.django_db
 def test_two_cards_claiming_the_same_source_are_reported_and_neither_is_changed(report, lab):
     walk = card("stadtteilspaziergang.md")
-    twin = method_create(title="Zwilling", summary="Gleiche Quelle", phase="erkunden", lab=lab, source=walk.source)
+    twin = method_create(actor=SYSTEM, title="Zwilling", summary="Gleiche Quelle", phase="erkunden", lab=lab, source=walk.source)
     again = handbook_import(paths=[HANDBOOK / METHODS / "stadtteilspaziergang.md"], lab=lab)
     assert again.files[0].problems == [
         f"several method cards of this node have the source {walk.source}; keep one of them",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from hub.models import ChangeLogEntry
+from hub.roles import SYSTEM
 from hub.services import MirroredItemError
 from methods.models import MethodCard
 from methods.services import method_adapt, method_create, method_delete, method_update
@@ -12,7 +13,7 @@ from methods.services import method_adapt, method_create, method_delete, method_
 
 def make_method(lab, **fields):
     values = {"title": "Persona-Werkstatt", "summary": "Wer nutzt den Dienst?", "phase": "erkennen", "lab": lab}
-    return method_create(**(values | fields))
+    return method_create(actor=SYSTEM, **(values | fields))
 
 
 @pytest.mark.django_db
@@ -29,7 +30,7 @@ def test_created_method_has_version_one_an_iri_under_the_base_url_and_a_log_entr
 def test_update_bumps_the_version_and_moves_the_item_to_the_end_of_the_log(lab):
     first = make_method(lab)
     second = make_method(lab, title="Zukunftstheater")
-    updated = method_update(method=first, summary="Neu", steps=[{"title": "Nur ein Schritt"}])
+    updated = method_update(actor=SYSTEM, method=first, summary="Neu", steps=[{"title": "Nur ein Schritt"}])
     assert updated.version == 2
     assert updated.steps.count() == 1
     positions = dict(ChangeLogEntry.objects.values_list("iri", "position"))
@@ -39,8 +40,8 @@ def test_update_bumps_the_version_and_moves_the_item_to_the_end_of_the_log(lab):
 @pytest.mark.django_db
 def test_delete_leaves_a_tombstone_one_version_higher(lab):
     method = make_method(lab)
-    method_update(method=method, summary="Zweite Fassung")
-    method_delete(method=MethodCard.objects.get(pk=method.pk))
+    method_update(actor=SYSTEM, method=method, summary="Zweite Fassung")
+    method_delete(actor=SYSTEM, method=MethodCard.objects.get(pk=method.pk))
     assert not MethodCard.objects.filter(iri=method.iri).exists()
     entry = ChangeLogEntry.objects.get(iri=method.iri)
     assert (entry.deleted, entry.version) == (True, 3)
@@ -50,7 +51,7 @@ def test_delete_leaves_a_tombstone_one_version_higher(lab):
 def test_drafts_stay_off_the_log_until_published(lab):
     method = make_method(lab, visibility="draft")
     assert not ChangeLogEntry.objects.filter(iri=method.iri).exists()
-    method_update(method=method, visibility="network")
+    method_update(actor=SYSTEM, method=method, visibility="network")
     assert ChangeLogEntry.objects.get(iri=method.iri).visibility == "network"
 
 
@@ -58,7 +59,7 @@ def test_drafts_stay_off_the_log_until_published(lab):
 def test_a_published_method_cannot_become_a_draft_again(lab):
     method = make_method(lab)
     with pytest.raises(ValidationError) as error:
-        method_update(method=method, visibility="draft")
+        method_update(actor=SYSTEM, method=method, visibility="draft")
     assert "visibility" in error.value.message_dict
     assert MethodCard.objects.get(pk=method.pk).version == 1
 
@@ -66,7 +67,7 @@ def test_a_published_method_cannot_become_a_draft_again(lab):
 @pytest.mark.django_db
 def test_a_deleted_draft_leaves_no_tombstone(lab):
     method = make_method(lab, visibility="draft")
-    method_delete(method=method)
+    method_delete(actor=SYSTEM, method=method)
     assert not ChangeLogEntry.objects.filter(iri=method.iri).exists()
 
 
@@ -77,9 +78,9 @@ def test_writing_a_mirrored_method_is_refused_naming_its_origin(remote_lab, remo
         summary="s", phase="erkunden", lab=remote_lab,
     )
     with pytest.raises(MirroredItemError, match=remote_node.iri):
-        method_update(method=mirrored, title="Übernommen")
+        method_update(actor=SYSTEM, method=mirrored, title="Übernommen")
     with pytest.raises(MirroredItemError):
-        method_delete(method=mirrored)
+        method_delete(actor=SYSTEM, method=mirrored)
     assert MethodCard.objects.get(pk=mirrored.pk).title == "Fremd"
 
 
@@ -90,7 +91,7 @@ def test_adapting_a_mirrored_method_creates_a_local_copy_based_on_it(lab, remote
         slug="stadtspaziergang", summary="Gehen und fragen", phase="erkunden", lab=remote_lab,
     )
     mirrored.steps.create(position=1, title="Route planen")
-    adapted = method_adapt(original=mirrored, lab=lab)
+    adapted = method_adapt(actor=SYSTEM, original=mirrored, lab=lab)
     assert adapted.is_local and adapted.based_on == mirrored.iri and adapted.lab == lab
     assert [step.title for step in adapted.steps.all()] == ["Route planen"]
 

@@ -4,8 +4,10 @@
 pull from it: its own Ed25519 key, a signed descriptor at ``/.well-known/stadtlabor``, a token
 endpoint, the join endpoint (it accepts any invitation) and a feed of whatever documents the test
 puts in ``feed`` (appending to it is a change the next pull sees). It can misbehave on request
-(``switch``): be down, answer 500, answer garbage or hang. ``ConnectionCounter`` is a listener that
-only counts who connects to it.
+(``switch``): be down, answer 500, answer garbage or hang. ``HostileFeed`` is a FakeNode whose feed
+walk never ends in one of the ways a hostile peer would try. ``ConnectionCounter`` is a listener that
+only counts who connects to it; ``BodyServer`` answers every request with one body (too large, a
+compression bomb, an error page).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -58,9 +62,12 @@ class FakeNode:
         self.key = generate_key()
         self.name, self.city = name, city
         self.feed: list[Any] = []
+        self.documents: dict[str, Any] = {}  # served at their path, as a node serves an item's document
         self.mode = "healthy"
         self.requests: list[tuple[str, str]] = []
         self.joins: list[dict[str, Any]] = []
+        self.on_join: Callable[[dict[str, Any]], None] | None = None  # called while answering a join
+        self.documents: dict[str, Any] = {}  # more paths it answers GET on, such as its block list
         self._release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._open(0)
@@ -141,9 +148,13 @@ class FakeNode:
         feed_url = f"{self.base_url}/api/federation/feed"
         page = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{feed_url}?after={start}",
                 "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": items}
-        if items:
-            page["next"] = f"{feed_url}?after={start + len(items)}"
+        if items:  # as a node's own feed does: the next link states the limit the page was cut at
+            page["next"] = f"{feed_url}?after={start + len(items)}&limit={PAGE_SIZE}"
         return page
+
+    def relayed_descriptor(self, iri: str) -> dict[str, Any] | None:
+        """The descriptor it answers at /api/federation/descriptor for ``iri``: only its own."""
+        return self.descriptor() if iri == self.iri else None
 
     def invitation(self) -> str:
         """An invitation to peer with this fake (it accepts any)."""
@@ -195,15 +206,22 @@ class _FakeNodeHandler(BaseHTTPRequestHandler):
                                     "scope": "federation"})
         if route == ("POST", "/api/federation/join"):
             self.fake.joins.append(json.loads(body))
+            if self.fake.on_join is not None:
+                self.fake.on_join(json.loads(body))
             return self._json(201, {"client_id": "fake-client", "client_secret": "fake-client-secret"})
         if route == ("POST", "/api/federation/nudge"):
             return self._json(202, {"queued": True})
         if route == ("GET", "/api/federation/descriptor"):
-            if parse_qs(parts.query).get("iri") == [self.fake.iri]:
-                return self._json(200, self.fake.descriptor())
+            document = self.fake.relayed_descriptor(parse_qs(parts.query).get("iri", [""])[0])
+            if document is not None:
+                return self._json(200, document)
             return self._json(404, {"title": "This node holds no descriptor for that node."})
+        if method == "GET" and parts.path in self.fake.documents:
+            return self._json(200, self.fake.documents[parts.path])
         if route == ("GET", "/api/federation/feed"):
             return self._json(200, self.fake.feed_page(parse_qs(parts.query).get("after", ["0"])[0]))
+        if method == "GET" and parts.path in self.fake.documents:
+            return self._json(200, self.fake.documents[parts.path])
         return self._json(404, {"title": "Not found"})
 
     def _json(self, status: int, document: Any) -> None:
@@ -249,6 +267,171 @@ class ConnectionCounter:
         self._server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class HostileFeed(FakeNode):
+    """A FakeNode whose feed walk never ends: after a first honest page it serves ``walk`` pages.
+
+    ``empty``: empty pages, each with a ``next``; ``stuck``: a page whose ``next`` repeats its own cursor;
+    ``back``: a page whose ``next`` goes back to the start; ``endless``: one new method card a page, for
+    ever, each page ``delay`` seconds late; ``relays``: one page of cards from ``RELAYED`` origins the reader
+    does not know, so that it asks each origin for its descriptor (``SlowOrigin``: each answers ``delay``
+    seconds late).
+    After ``SAFETY_PAGES`` pages it answers something that is not a page, so that a reader without limits
+    still stops and the test can say what it saw.
+    """
+
+    SAFETY_PAGES = 40
+    RELAYED = 6
+
+    def __init__(self, walk: str, *, delay: float = 0.0) -> None:
+        super().__init__("Endloslabor", "Nirgendwo")
+        assert walk in ("empty", "stuck", "back", "endless", "relays"), walk
+        self.walk, self.delay = walk, delay
+        # The relayed origins themselves: a reader asks each for its own descriptor, and each answers late.
+        self.origins = [SlowOrigin(delay) for _ in range(self.RELAYED)] if walk == "relays" else []
+
+    def close(self) -> None:
+        super().close()
+        for origin in self.origins:
+            origin.close()
+
+    def origin_requests(self) -> int:
+        """How many requests the relayed origins received."""
+        return sum(origin.requests for origin in self.origins)
+
+    def feed_page(self, after: str) -> dict[str, Any]:
+        """The first page holds its descriptor, lab and a card; what follows depends on ``walk``."""
+        served = self.served("/api/federation/feed")
+        if served > self.SAFETY_PAGES:
+            return {"type": "NotAPage", "note": f"served {served} pages"}
+        start = int(after) if after.isdigit() else 0
+        if start == 0:
+            return self._page(start, [self.descriptor(), self.lab(), self.method("Erste Seite"), *self._relayed()], 1)
+        if self.walk == "relays":
+            return self._page(start, [], None)
+        if self.walk == "empty":
+            return self._page(start, [], start + 1)
+        time.sleep(self.delay)
+        following = {"stuck": start, "back": 0, "endless": start + 1}[self.walk]
+        return self._page(start, [self.method(f"Seite {start}")], following)
+
+    def relayed_descriptor(self, iri: str) -> dict[str, Any] | None:
+        """Its own descriptor; for the origins it relays, nothing, slowly."""
+        if iri == self.iri:
+            return self.descriptor()
+        time.sleep(self.delay)
+        return None
+
+    def _relayed(self) -> list[dict[str, Any]]:
+        if self.walk != "relays":
+            return []
+        return [self.sign(method_document(origin.base_url, f"Weitergereicht {number}"))
+                for number, origin in enumerate(self.origins, start=1)]
+
+    def _page(self, start: int, items: list[Any], following: int | None) -> dict[str, Any]:
+        feed_url = f"{self.base_url}/api/federation/feed"
+        page = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{feed_url}?after={start}",
+                "type": "OrderedCollectionPage", "partOf": feed_url, "orderedItems": items}
+        if following is not None:
+            page["next"] = f"{feed_url}?after={following}"
+        return page
+
+
+class SlowOrigin:
+    """A node address that answers every request ``delay`` seconds late, with 404: an origin a reader asks
+    for its descriptor in vain, slowly."""
+
+    def __init__(self, delay: float) -> None:
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                origin.requests += 1
+                time.sleep(origin.delay)
+                body = b'{"title": "Not found"}'
+                try:
+                    self.send_response(404)
+                    self.send_header("Content-Type", "application/problem+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.delay, self.requests = delay, 0
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class BodyServer:
+    """A listener that counts connections and answers every request with the same status, headers and body.
+
+    With ``chunked`` the body is sent in chunks without a Content-Length, so the reader cannot know its
+    size before reading it.
+    """
+
+    def __init__(self, body: bytes, *, status: int = 200, headers: dict[str, str] | None = None,
+                 chunked: bool = False) -> None:
+        server_side = self
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def verify_request(self, request, client_address) -> bool:
+                server_side.connections += 1
+                return True
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server_side.answer(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.body, self.status, self.chunked = body, status, chunked
+        self.headers = {"Content-Type": "application/ld+json", **(headers or {})}
+        self.connections = 0
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        """Send the body; a reader that hangs up early is no error."""
+        try:
+            handler.send_response(self.status)
+            for name, value in self.headers.items():
+                handler.send_header(name, value)
+            handler.send_header("Transfer-Encoding" if self.chunked else "Content-Length",
+                                "chunked" if self.chunked else str(len(self.body)))
+            handler.send_header("Connection", "close")
+            handler.end_headers()
+            if not self.chunked:
+                handler.wfile.write(self.body)
+                return
+            for start in range(0, len(self.body), 16 * 1024):
+                piece = self.body[start:start + 16 * 1024]
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            handler.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
+        handler.close_connection = True
 
     def close(self) -> None:
         self._server.shutdown()

@@ -52,6 +52,7 @@ class LiveNode:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     database: str | None = None
+    environment: dict[str, str] = field(default_factory=dict)  # settings of its own, such as HUB_FEDERATION_MODE
 
     @property
     def base_url(self) -> str:
@@ -74,6 +75,7 @@ class LiveNode:
             "HUB_SYNC_INTERVAL": "3600",
             "PYTHONUNBUFFERED": "1",
         }
+        env |= self.environment
         if self.database:
             env["DATABASE_URL"] = f"{POSTGRES}/{self.database}"
         if self.redis_db is not None:
@@ -204,9 +206,10 @@ class LiveNode:
             import json
             from hub.models import Lab
             from methods.services import method_create
+            from hub.roles import SYSTEM
             lab = Lab.objects.filter(origin__is_local=True).first()
             fields = json.loads({json.dumps(fields)!r})
-            method = method_create(title={title!r}, summary="Zusammenfassung", phase="erkunden", lab=lab,
+            method = method_create(actor=SYSTEM, title={title!r}, summary="Zusammenfassung", phase="erkunden", lab=lab,
                                    steps=[{{"title": "Anfangen"}}], **fields)
             print(json.dumps(method.iri))
             """
@@ -219,7 +222,8 @@ class LiveNode:
             import json
             from methods.models import MethodCard
             from methods.services import method_update
-            method = method_update(method=MethodCard.objects.get(iri={iri!r}), **json.loads({json.dumps(fields)!r}))
+            from hub.roles import SYSTEM
+            method = method_update(actor=SYSTEM, method=MethodCard.objects.get(iri={iri!r}), **json.loads({json.dumps(fields)!r}))
             print(method.version)
             """
         )
@@ -229,7 +233,8 @@ class LiveNode:
             f"""
             from methods.models import MethodCard
             from methods.services import method_delete
-            method_delete(method=MethodCard.objects.get(iri={iri!r}))
+            from hub.roles import SYSTEM
+            method_delete(actor=SYSTEM, method=MethodCard.objects.get(iri={iri!r}))
             print("null")
             """
         )

@@ -24,18 +24,19 @@ def random_edits(node: LiveNode, seed: int, count: int) -> None:
         from hub.models import Lab
         from methods.models import MethodCard
         from methods.services import method_create, method_delete, method_update
+        from hub.roles import SYSTEM
         rng = random.Random({seed})
         lab = Lab.objects.filter(origin__is_local=True).first()
         for n in range({count}):
             mine = list(MethodCard.objects.filter(origin__is_local=True).order_by("pk"))
             roll = rng.random()
             if not mine or roll < 0.5:
-                method_create(title=f"Methode {seed}-{{n}}", summary="Zufall", phase=rng.choice(["erkunden", "entwerfen"]),
+                method_create(actor=SYSTEM, title=f"Methode {seed}-{{n}}", summary="Zufall", phase=rng.choice(["erkunden", "entwerfen"]),
                               lab=lab, visibility=rng.choice(["public", "public", "network"]))
             elif roll < 0.8:
-                method_update(method=rng.choice(mine), summary=f"Fassung {{n}}")
+                method_update(actor=SYSTEM, method=rng.choice(mine), summary=f"Fassung {{n}}")
             else:
-                method_delete(method=rng.choice(mine))
+                method_delete(actor=SYSTEM, method=rng.choice(mine))
         print("null")
         """
     )

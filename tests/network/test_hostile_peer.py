@@ -1,6 +1,7 @@
 """Scenario 4: a hostile peer. A real node peers with a server of the test's own and pulls one page of
 good and bad documents; every bad one is refused with a reason, the good ones are mirrored, nothing is
-fetched from addresses the documents name, and the key pinned for another node stays as it was.
+fetched from addresses the documents name, and the key pinned for another node stays as it was. A peer
+whose feed never ends is reported, not followed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import urllib.request
 import pytest
 
 from federation.codecs import key_id
-from tests.network.fakes import ConnectionCounter, FakeNode, method_document
+from tests.network.fakes import ConnectionCounter, FakeNode, HostileFeed, method_document
 
 SCRIPT = '<script>alert("gekapert")</script>'
 
@@ -125,3 +126,24 @@ def test_a_hostile_peers_bad_documents_are_refused_with_reasons_and_its_good_one
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(&quot;gekapert&quot;)&lt;/script&gt;" in html
     assert hostile.served("/api/federation/feed") == 2  # its page, then the empty one after it
+
+
+@pytest.fixture
+def endless():
+    """A peer whose feed goes on with empty pages that each link to a next one."""
+    fake = HostileFeed("empty")
+    yield fake
+    fake.close()
+
+
+def test_a_peer_whose_feed_never_ends_is_reported_and_not_followed(network, endless):
+    a = network("Zukunftswerk Wiesbaden", "Wiesbaden")
+    a.manage("peer", "join", endless.invitation())
+
+    result = a.manage("sync", check=False)
+    report = result.stdout + result.stderr
+    assert result.returncode != 0, report
+    assert re.search(rf"^{re.escape(endless.base_url)}: FAILED in .*, 1 page\(s\), 3 applied", report, re.MULTILINE), report
+    assert "error: the peer's feed sent an empty page with a next link; an empty page ends the walk" in report
+    assert endless.served("/api/federation/feed") == 2
+    assert a.holdings()[endless.lab_iri] == [1, False]  # the honest first page stays applied

@@ -45,10 +45,11 @@ def create_methods(node: LiveNode, count: int) -> None:
         from django.db import transaction
         from hub.models import Lab
         from methods.services import method_create
+        from hub.roles import SYSTEM
         lab = Lab.objects.filter(origin__is_local=True).first()
         with transaction.atomic():
             for number in range({count}):
-                method_create(title=f"Methode {{number}}", summary="Zusammenfassung", phase="erkunden", lab=lab,
+                method_create(actor=SYSTEM, title=f"Methode {{number}}", summary="Zusammenfassung", phase="erkunden", lab=lab,
                               steps=[{{"title": "Anfangen"}}])
         print("null")
         """

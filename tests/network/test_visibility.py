@@ -36,6 +36,7 @@ def test_network_items_reach_peers_and_never_anonymous_readers(network):
         assert "Intern geteilte Methode" not in api_titles(node)
         assert "Öffentliche Methode" in api_titles(node)
     b.manage("shell", "-c", "from django.contrib.auth.models import User; User.objects.create_user('leser', is_staff=True)")
+    b.manage("grant", "leser", "coordinator")
     token = b.manage("issue_token", "--user", "leser", "--scope", "read").stdout.strip()
     assert "Intern geteilte Methode" in api_titles(b, token)
     assert public

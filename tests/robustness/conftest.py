@@ -9,10 +9,12 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from api.services import access_token_issue
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
 from ops.demo import demo_seed
 from tests.network.conftest import database_template, network  # noqa: F401  (live nodes, reused)
 
-LIVE_TESTS = ("test_concurrent_readers.py", "test_parallel_workers.py")
+LIVE_TESTS = ("test_concurrent_readers.py", "test_parallel_workers.py", "test_shared_rate_limits.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -23,8 +25,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def staff(db) -> User:
-    """An active staff member, who may write this node's items."""
-    return User.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    """An active staff member with the role node administrator, who may write this node's items."""
+    user = User.objects.create_user("redaktion", password="ein-langes-passwort", is_staff=True)
+    role_grant(user=user, role=Role.NODE_ADMIN, actor=SYSTEM)
+    return user
 
 
 @pytest.fixture

@@ -57,18 +57,23 @@ def methods_fill(node: LiveNode, count: int, *, prefix: str = "massenmethode", t
 
 
 def readers_tokens(node: LiveNode, count: int, *, writer: bool = False) -> list[str]:
-    """``count`` read tokens, each of its own staff member (so each has its own rate, as separate scripts
-    have), minted as ``manage.py issue_token`` mints them; with ``writer``, the last one may also write."""
+    """``count`` read tokens, each of its own coordinator (so each has its own rate, as separate scripts
+    have), minted as ``manage.py issue_token`` mints them; with ``writer``, the last one is a node
+    administrator and may also write."""
     return node.python(
         f"""
         import json
         from datetime import timedelta
         from django.contrib.auth.models import User
         from api.services import access_token_issue
+        from hub.roles import SYSTEM, Role
+        from hub.services import role_grant
         tokens = []
         for number in range({count}):
             user, _ = User.objects.get_or_create(username=f"leser{{number}}", defaults={{"is_staff": True}})
-            scopes = ["read", "write"] if {writer!r} and number == {count} - 1 else ["read"]
+            writes = {writer!r} and number == {count} - 1
+            role_grant(user=user, role=Role.NODE_ADMIN if writes else Role.COORDINATOR, actor=SYSTEM)
+            scopes = ["read", "write"] if writes else ["read"]
             tokens.append(access_token_issue(user=user, scopes=scopes, lifetime=timedelta(hours=1)))
         print(json.dumps(tokens))
         """

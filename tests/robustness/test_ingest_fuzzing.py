@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import Event
-from federation.models import Peer, SyncRun
+from federation.models import KeyPin, Peer, SyncRun
+from federation.pins import origin_pin
 from federation.sync import feed_apply_page, sync_peer
 from federation.sync.pull import _read_page
 from hub.models import ChangeLogEntry, Lab, Node
@@ -59,13 +60,16 @@ class Held:
 
 
 @pytest.fixture
-def origin() -> Signer:
-    return Signer("http://127.0.0.1:8201")
+def origin(db) -> Signer:
+    """A node whose key this node pinned from its own descriptor."""
+    signer = Signer("http://127.0.0.1:8201")
+    origin_pin(descriptor=signer.descriptor(), source=KeyPin.Source.FETCHED)
+    return signer
 
 
 @pytest.fixture
 def stranger() -> Signer:
-    """A node this node has never seen."""
+    """A node this node has never seen: its documents are held until its own descriptor is fetched."""
     return Signer("http://127.0.0.1:8203", name="Unbekannt")
 
 
@@ -112,14 +116,14 @@ def pages(draw, origin: Signer, stranger: Signer, held: dict[str, str]) -> list[
 def apply_from_the_wire(peer: Peer, documents: list[Any]):
     """Send the page through the puller's parsing (orjson, ``_read_page``), then apply it."""
     page = orjson.loads(wire(documents, next_url=f"{peer.base_url}/api/federation/feed?after={CURSOR}&limit=100"))
-    received, cursor = _read_page(page, peer)
+    received, cursor, _limit = _read_page(page, peer)
     assert cursor == CURSOR
     return received, feed_apply_page(peer=peer, documents=received, cursor=cursor)
 
 
 def assert_accounted_and_written_exactly(peer: Peer, documents: list[Any], result, before: Held) -> None:
-    """Every document is applied, skipped or rejected with a reason; only the applied ones were written."""
-    assert result.applied + result.skipped + len(result.rejections) == len(documents), result
+    """Every document is applied, skipped, held or rejected with a reason; only the applied ones were written."""
+    assert result.applied + result.skipped + result.held + len(result.rejections) == len(documents), result
     assert all(isinstance(r["id"], str) and isinstance(r["reason"], str) and r["reason"] for r in result.rejections)
     after = Held(peer)
     changed = {iri for iri, entry in after.log.items() if before.log.get(iri) != entry}

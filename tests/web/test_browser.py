@@ -12,6 +12,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
 from methods.models import MethodCard
 from ops.demo import demo_seed
 from tests.web.conftest import PASSWORD, axe_violations
@@ -28,7 +30,8 @@ def site(lab):
     """The demo content of a node plus two remote nodes' mirrored items, and a staff account."""
     demo_seed()
     network = network_content(based_on=MethodCard.objects.get(title="Spaziergangsinterview").iri)
-    User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    staff = User.objects.create_user("redaktion", password=PASSWORD, is_staff=True)
+    role_grant(user=staff, role=Role.NODE_ADMIN, actor=SYSTEM)
     return network
 
 
@@ -191,3 +194,70 @@ def test_every_page_type_has_no_wcag_21_aa_violations(page, site, shots_dir, lan
         page.screenshot(path=str(shots_dir / f"{name}-phone-{language}.png"))
     print({name: len(violations) for name, violations in found.items()})
     assert {name: violations for name, violations in found.items() if violations} == {}
+
+
+# Recorded in the page before any of its own scripts run, whatever the policy allows.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture
+def policed_page(browser, live_server):
+    """A browser tab that records every Content-Security-Policy violation: reported events and console lines."""
+    context = browser.new_context(locale="de-DE", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    tab.add_init_script(RECORD_CSP_VIOLATIONS)
+    tab.console_lines = []
+    tab.on("console", lambda message: tab.console_lines.append(f"{message.type}: {message.text}"))
+    yield tab
+    context.close()
+
+
+def _visit_under_policy(tab, path: str) -> list[str]:
+    """Open a page; return what broke the policy there (nothing when all is well)."""
+    response = tab.goto(path)
+    policy = response.headers.get("content-security-policy", "")
+    tab.wait_for_load_state("networkidle")
+    problems = [] if "default-src 'self'" in policy and "frame-ancestors 'none'" in policy else [f"policy: {policy!r}"]
+    problems += tab.evaluate("window.__cspViolations")
+    problems += [line for line in tab.console_lines if "Content Security Policy" in line or "Refused to" in line]
+    tab.console_lines.clear()
+    return problems
+
+
+def test_no_page_breaks_the_content_security_policy(policed_page, site, shots_dir):
+    tab = policed_page
+    found = {"login": _visit_under_policy(tab, "/accounts/login/")}
+    log_in(tab)
+    for name, path in _page_types(site).items():
+        found[name] = _visit_under_policy(tab, path)
+    # the live filter (site.js) fetches and swaps results under the policy
+    tab.goto("/methods/")
+    tab.get_by_label("Stadt").select_option("Berlin")
+    tab.locator("[data-live-status]").filter(has_text="1 Methode gefunden").wait_for(state="attached")
+    found["live-filter"] = tab.evaluate("window.__cspViolations")
+    for name, path in {"admin": "/admin/", "admin-labs": "/admin/hub/lab/", "admin-lab": "/admin/hub/lab/add/"}.items():
+        found[name] = _visit_under_policy(tab, path)
+    found["api-docs"] = _visit_under_policy(tab, "/api/docs/")
+    expect(tab.locator("#swagger-ui")).to_contain_text("Stadtlabor Hub API")
+    expect(tab.locator("#swagger-ui .opblock").first).to_be_visible()
+    tab.screenshot(path=str(shots_dir / "api-docs.png"))
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_the_policy_check_sees_a_violation_where_there_is_one(policed_page, site):
+    """A check of the check: an inline script added to a page is refused, and the refusal is seen."""
+    assert _visit_under_policy(policed_page, "/") == []
+    policed_page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.injected = true';
+        document.body.append(script);
+    }""")
+    policed_page.wait_for_function("window.__cspViolations.length > 0")
+    assert policed_page.evaluate("window.injected") is None
+    assert "script-src-elem" in policed_page.evaluate("window.__cspViolations")[0]

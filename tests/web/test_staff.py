@@ -161,3 +161,25 @@ def test_staff_read_sync_reports_with_rejections_escaped(staff_client, network):
     run = network.gladbach.peer.runs.get()
     page = staff_client.get(f"/staff/sync/{run.pk}").content.decode()
     assert "&lt;b&gt;proof&lt;/b&gt; does not verify" in page
+
+
+def test_joining_a_node_that_fails_to_answer_says_so_at_the_field(staff_client, lab):
+    from tests.network.fakes import FakeNode
+
+    inviter = FakeNode("Schweigelabor", "Stillstadt")
+    inviter.on_join = lambda body: (_ for _ in ()).throw(ConnectionError("hangs up"))  # no answer at all
+    try:
+        response = staff_client.post("/staff/peers/", {"join": "1", "invitation": inviter.invitation()})
+    finally:
+        inviter.close()
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="id_invitation-error"' in page
+    assert "did not answer" in page
+
+
+def test_a_sync_run_that_stopped_at_its_budget_says_why(staff_client, network):
+    run = network.gladbach.peer.runs.get()
+    run.stopped = "the run's time budget of 120 s was spent"
+    run.save(update_fields=["stopped"])
+    page = staff_client.get(f"/staff/sync/{run.pk}").content.decode()
+    assert "Vorzeitig beendet" in page and "time budget of 120 s" in page

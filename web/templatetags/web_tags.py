@@ -14,6 +14,7 @@ from django.utils.translation import get_language_info, gettext, ngettext
 
 from hub import choices
 from hub.models import Lab
+from hub.roles import grants_of
 from web import links, text
 
 register = template.Library()
@@ -24,6 +25,12 @@ CHOICE_LISTS = {
     "phase": choices.Phase,
 }
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def has_role(user: Any) -> bool:
+    """Whether the person holds a role on this node, and so may use the staff pages."""
+    return grants_of(user).reads_network
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -18,12 +18,13 @@ from events.filters import EventFilterSet
 from events.models import Event
 from events.selectors import event_for_reader, events_listed
 from events.services import EVENT_FIELDS, event_create, event_delete, event_update
-from hub.access import can_see_network
+from hub.access import can_see_drafts, can_see_network
 from hub.negotiation import CALENDAR
+from hub.roles import grants_of, labs_editable, raise_unless_may_edit
 from hub.selectors import local_node
 from hub.services.items import MirroredItemError
 from methods.selectors import methods_visible
-from web.access import confirm_delete, page, staff_required
+from web.access import confirm_delete, page, writer_required
 from web.agenda import agenda_events
 from web.forms import EventForm, form_add_service_errors
 from web.items import gone_response, item_response
@@ -45,7 +46,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """An event as a page, its signed document, or iCalendar."""
-    event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=request.user.is_staff)
+    event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request))
     if event is None:
         return gone_response(request, f"/events/{uuid}")
     return item_response(
@@ -60,6 +61,12 @@ class EventPage:
     def __init__(self, request: HttpRequest, event: Event) -> None:
         self.include_network = can_see_network(request)
         self.event = event
+        self.user = request.user
+
+    @cached_property
+    def editable(self) -> bool:
+        """Whether the person may change this event: it is this node's, of a lab they write for."""
+        return self.event.is_local and grants_of(self.user).may_edit(self.event.lab_id)
 
     @cached_property
     def schema_org(self) -> dict:
@@ -73,7 +80,7 @@ class EventPage:
 
 def event_ics(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """One event as an .ics file for the “add to calendar” link."""
-    event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=request.user.is_staff)
+    event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request))
     if event is None:
         raise Http404
     response = calendar_response(event)
@@ -106,35 +113,39 @@ def events_calendar(request: HttpRequest) -> HttpResponse:
 # --- staff ------------------------------------------------------------------------------------
 
 
-@staff_required
+@writer_required
 @require_http_methods(["GET", "POST"])
 def event_create_view(request: HttpRequest) -> HttpResponse:
     """Create an event of this node."""
     return _event_form(request, None)
 
 
-@staff_required
+@writer_required
 @require_http_methods(["GET", "POST"])
 def event_edit_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """Change an event of this node; mirrored events are read-only."""
-    return _event_form(request, _local_event_or_404(uuid))
+    """Change an event of one of the person's labs; mirrored events are read-only."""
+    return _event_form(request, _writable_event_or_404(request, uuid))
 
 
-@staff_required
+@writer_required
 @require_http_methods(["GET", "POST"])
 def event_delete_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """Confirm, then delete an event of this node."""
-    event = _local_event_or_404(uuid)
-    return confirm_delete(request, event, delete=lambda: event_delete(event=event), cancel_url=event_url(event))
+    """Confirm, then delete an event of one of the person's labs."""
+    event = _writable_event_or_404(request, uuid)
+    delete = partial(event_delete, event=event, actor=request.user)
+    return confirm_delete(request, event, delete=delete, cancel_url=event_url(event))
 
 
 def _event_form(request: HttpRequest, event: Event | None) -> HttpResponse:
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(request.POST or None, instance=event, labs=labs_editable(request.user))
     other_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in EVENT_FIELDS if name in form.cleaned_data}
         try:
-            saved = event_create(**fields) if event is None else event_update(event=event, **fields)
+            if event is None:
+                saved = event_create(actor=request.user, **fields)
+            else:
+                saved = event_update(event=event, actor=request.user, **fields)
         except ValidationError as error:
             other_errors = form_add_service_errors(form, error)
         else:
@@ -149,10 +160,12 @@ def event_url(event: Event) -> str:
     return reverse("event-detail", kwargs={"uuid": event.uuid})
 
 
-def _local_event_or_404(uuid: UUID) -> Event:
+def _writable_event_or_404(request: HttpRequest, uuid: UUID) -> Event:
+    """The event, if it is this node's and the person may write its lab's items (as the services will check)."""
     event = Event.objects.select_related("lab", "origin").filter(uuid=uuid).first()
     if event is None:
         raise Http404
     if not event.is_local:
         raise MirroredItemError(event)
+    raise_unless_may_edit(actor=request.user, lab=event.lab_id)
     return event

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from events.selectors import events_past, events_upcoming
-from hub.access import can_see_network
+from hub.access import can_see_drafts, can_see_network
 from hub.models import ChangeLogEntry, Lab
 from hub.selectors import lab_for_reader, labs_visible
 from methods.selectors import methods_visible
@@ -28,7 +28,7 @@ def lab_list(request: HttpRequest) -> HttpResponse:
 def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One of this node's labs as a page or as its signed document."""
     iri = f"{settings.HUB_BASE_URL}/labs/{slug}"
-    lab = lab_for_reader(iri=iri, include_network=can_see_network(request), include_drafts=request.user.is_staff)
+    lab = lab_for_reader(iri=iri, include_network=can_see_network(request), include_drafts=can_see_drafts(request))
     if lab is None:
         return gone_response(request, f"/labs/{slug}")
     return item_response(request, lab, template="web/labs/lab_detail.html", context={"lab_page": LabPage(request, lab)})

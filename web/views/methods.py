@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.selectors import events_visible
-from hub.access import can_see_network
+from hub.access import can_see_drafts, can_see_network
 from hub.choices import Visibility
+from hub.roles import grants_of, labs_editable, raise_unless_may_edit
 from hub.services.items import MirroredItemError
 from methods.models import MethodCard
 from methods.selectors import method_for_reader, methods_visible
@@ -26,7 +27,7 @@ from methods.services import (
     method_delete,
     method_update,
 )
-from web.access import confirm_delete, page, staff_required
+from web.access import confirm_delete, page, writer_required
 from web.catalog import ORDERINGS, catalog_methods
 from web.family import method_family
 from web.forms import (
@@ -52,7 +53,7 @@ def method_list(request: HttpRequest) -> HttpResponse:
 def method_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A method card as a page or as its signed document."""
     method = method_for_reader(
-        uuid=uuid, include_network=can_see_network(request), include_drafts=request.user.is_staff
+        uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request)
     )
     if method is None:
         return gone_response(request, f"/methods/{uuid}")
@@ -67,7 +68,7 @@ class MethodPage:
     def __init__(self, request: HttpRequest, method: MethodCard) -> None:
         self.include_network = can_see_network(request)
         self.method = method
-        self.is_staff = request.user.is_staff
+        self.user = request.user
 
     @cached_property
     def family(self):
@@ -86,48 +87,57 @@ class MethodPage:
 
     @cached_property
     def adapt_form(self) -> AdaptForm | None:
-        return AdaptForm() if self.is_staff else None
+        """The form to adapt the card into one of the person's labs, for those who write items."""
+        return AdaptForm(labs=labs_editable(self.user)) if grants_of(self.user).writes_items else None
+
+    @cached_property
+    def editable(self) -> bool:
+        """Whether the person may change this card: it is this node's, of a lab they write for."""
+        return self.method.is_local and grants_of(self.user).may_edit(self.method.lab_id)
 
 
-@staff_required
+@writer_required
 @require_POST
 def method_adapt_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """Adapt a method (mirrored or local) into one of this node's labs, as a draft to edit."""
+    """Adapt a method (mirrored or local) into one of the person's labs, as a draft to edit."""
     source = _method_or_404(uuid)
-    form = AdaptForm(request.POST)
+    form = AdaptForm(request.POST, labs=labs_editable(request.user))
     if not form.is_valid():
-        messages.error(request, _("Choose one of this node's labs to adapt the method into."))
+        messages.error(request, _("Choose one of your labs to adapt the method into."))
         return redirect("method-detail", uuid=uuid)
-    adapted = method_adapt(original=source, lab=form.cleaned_data["lab"], visibility=Visibility.DRAFT)
+    adapted = method_adapt(
+        original=source, lab=form.cleaned_data["lab"], actor=request.user, visibility=Visibility.DRAFT
+    )
     messages.success(request, _("Your lab's own version of “%(title)s” was created as a draft: check it and publish it.")
                      % {"title": source.title})
     return redirect("staff-method-edit", uuid=adapted.uuid)
 
 
-@staff_required
+@writer_required
 @require_http_methods(["GET", "POST"])
 def method_create_view(request: HttpRequest) -> HttpResponse:
     """Create a method card of this node."""
     return _method_form(request, None)
 
 
-@staff_required
+@writer_required
 @require_http_methods(["GET", "POST"])
 def method_edit_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """Change a method card of this node; mirrored cards are read-only."""
-    return _method_form(request, _local_method_or_404(uuid))
+    """Change a method card of one of the person's labs; mirrored cards are read-only."""
+    return _method_form(request, _writable_method_or_404(request, uuid))
 
 
-@staff_required
+@writer_required
 @require_http_methods(["GET", "POST"])
 def method_delete_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """Confirm, then delete a method card of this node."""
-    method = _local_method_or_404(uuid)
-    return confirm_delete(request, method, delete=lambda: method_delete(method=method), cancel_url=method_url(method))
+    """Confirm, then delete a method card of one of the person's labs."""
+    method = _writable_method_or_404(request, uuid)
+    delete = partial(method_delete, method=method, actor=request.user)
+    return confirm_delete(request, method, delete=delete, cancel_url=method_url(method))
 
 
 def _method_form(request: HttpRequest, method: MethodCard | None) -> HttpResponse:
-    form = MethodForm(request.POST or None, instance=method)
+    form = MethodForm(request.POST or None, instance=method, labs=labs_editable(request.user))
     steps = steps_formset(method, request.POST if request.method == "POST" else None)
     other_errors: list[str] = []
     if request.method == "POST" and "more_steps" in request.POST:
@@ -136,9 +146,9 @@ def _method_form(request: HttpRequest, method: MethodCard | None) -> HttpRespons
         fields = {name: form.cleaned_data[name] for name in METHOD_FIELDS if name in form.cleaned_data}
         try:
             if method is None:
-                saved = method_create(steps=steps_from(steps), **fields)
+                saved = method_create(actor=request.user, steps=steps_from(steps), **fields)
             else:
-                saved = method_update(method=method, steps=steps_from(steps), **fields)
+                saved = method_update(method=method, actor=request.user, steps=steps_from(steps), **fields)
         except ValidationError as error:
             other_errors = form_add_service_errors(form, error)
         else:
@@ -161,8 +171,10 @@ def _method_or_404(uuid: UUID) -> MethodCard:
     return method
 
 
-def _local_method_or_404(uuid: UUID) -> MethodCard:
+def _writable_method_or_404(request: HttpRequest, uuid: UUID) -> MethodCard:
+    """The card, if it is this node's and the person may write its lab's items (as the services will check)."""
     method = _method_or_404(uuid)
     if not method.is_local:
         raise MirroredItemError(method)
+    raise_unless_may_edit(actor=request.user, lab=method.lab_id)
     return method

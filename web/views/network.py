@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from hub.access import can_see_network
 from hub.models import Lab
+from hub.roles import grants_of
 from web import network
 from web.access import page
 from web.charts import bar_chart, column_grid
 
 
 def network_overview(request: HttpRequest) -> HttpResponse:
-    """Every known node and lab with counts, the peers' sync state (staff), and the network's statistics."""
+    """Every known node and lab with counts, the peers' sync state (node administrators), and the network's statistics."""
     include_network = can_see_network(request)
     months = network.month_window()
     per_lab = network.events_per_lab_per_month(include_network=include_network, months=months)
@@ -25,7 +26,7 @@ def network_overview(request: HttpRequest) -> HttpResponse:
     return page(request, "web/network/network.html", {
         "nodes": network.nodes_with_counts(include_network=include_network),
         "labs": network.labs_with_counts(include_network=include_network),
-        "peers": network.peers_with_last_run() if request.user.is_staff else None,
+        "peers": network.peers_with_last_run() if grants_of(request.user).node_admin else None,
         "months": months, "month_names": month_names, "per_lab": per_lab,
         "per_lab_chart": column_grid(
             id="chart-events", title=_("Events per lab and month"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from federation.blocks import peer_refusal
 from federation.models import Peer, SyncRun
 from federation.sync import sync_peer
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{peer} is not a peer of this node (see `manage.py peer list`).")
         failed = []
         for each in peers:
+            if refusal := peer_refusal(each):
+                self.stdout.write(f"{each.base_url}: not pulled, {refusal} (see `manage.py peer blocks`).")
+                continue
             run = sync_peer(peer_id=each.pk)
             if run is None:
                 self.stdout.write(f"{each.base_url}: a sync of this peer is running already; skipped.")
@@ -36,15 +40,22 @@ class Command(BaseCommand):
 
 
 def report(run: SyncRun) -> str:
-    """A sync run as a few lines: counts, duration, each rejection with its reason, the error."""
+    """A sync run as a few lines: counts, duration, each rejection with its reason, why it stopped, the error."""
     status = "ok" if run.ok else "FAILED"
+    held = f"{run.held} held, " if run.held else ""
     lines = [
         f"{run.peer.base_url}: {status} in {run.duration or 0:.2f} s, {run.pages} page(s), "
-        f"{run.applied} applied, {run.skipped} unchanged, {run.rejected} rejected"
+        f"{run.applied} applied, {run.skipped} unchanged, {held}{run.rejected} rejected"
     ]
+    if run.held:
+        lines.append(f"  held {run.held} document(s) until their origin's own descriptor is fetched "
+                     "(see `manage.py peer keys`)")
+    lines += [f"  removed {item['count']} item(s) of {item['origin']}: {item['reason']}" for item in run.removals]
     lines += [f"  rejected {item['id']}: {item['reason']}" for item in run.rejections[:MAX_REJECTIONS_SHOWN]]
     if run.rejected > MAX_REJECTIONS_SHOWN:
         lines.append(f"  … and {run.rejected - MAX_REJECTIONS_SHOWN} more rejections (see the admin's sync runs)")
+    if run.stopped:
+        lines.append(f"  stopped: {run.stopped}")
     if run.error:
         lines.append(f"  error: {run.error}")
     return "\n".join(lines)

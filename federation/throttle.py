@@ -1,0 +1,41 @@
+"""Request rates counted in the node's shared cache, so that all its processes count the same requests.
+
+A client is its address as ``hub.addresses.client_address`` finds it (behind nginx on this machine, the
+address nginx recorded), and for IPv6 its /64 network, which one host usually has to itself. Counting
+is a read and a write, not one atomic step: requests of one client that arrive at the same instant in
+different processes may each pass. That lets a burst through, never a steady stream.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import time
+
+from django.core.cache import caches
+from django.http import HttpRequest
+
+from hub.addresses import client_address
+
+SHARED_CACHE = "default"  # shared by every process of the node (config/settings.py)
+
+
+def throttle_wait(*, scope: str, client: str, rate: tuple[int, int]) -> int | None:
+    """Count one request of ``client``; return the seconds it must wait if it is over ``rate``, else None."""
+    count, seconds = rate
+    cache, key, now = caches[SHARED_CACHE], f"throttle:{scope}:{client}", time.time()
+    recent = [moment for moment in cache.get(key, []) if moment > now - seconds]
+    if len(recent) >= count:
+        return max(1, math.ceil(recent[0] + seconds - now))
+    cache.set(key, [*recent, now], timeout=seconds)
+    return None
+
+
+def client_of(request: HttpRequest) -> str:
+    """The client a request comes from, as throttles count it: an IPv4 address or an IPv6 /64."""
+    address = client_address(request)
+    if address is None:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

@@ -59,7 +59,35 @@ class Stated:
         raise NotImplementedError
 
 
-class TextField(Stated, serializers.CharField):
+class JsonTyped:
+    """A field that takes only the JSON type the schema names, where DRF would convert others ("12", 1.0, "yes", 123)."""
+
+    json_types: ClassVar[tuple[type, ...]] = (str,)
+
+    def to_internal_value(self, data: object) -> object:
+        """The value, if JSON gave it the schema's type (true and false are no numbers)."""
+        if not isinstance(data, self.json_types) or (isinstance(data, bool) and bool not in self.json_types):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class WholeNumberField(JsonTyped, serializers.IntegerField):
+    """A JSON integer."""
+
+    json_types = (int,)
+
+
+class YesOrNoField(JsonTyped, serializers.BooleanField):
+    """A JSON true or false."""
+
+    json_types = (bool,)
+
+
+class SlugField(JsonTyped, serializers.SlugField):
+    """A short name in an address, as a JSON string."""
+
+
+class TextField(JsonTyped, Stated, serializers.CharField):
     """A text without NUL characters that, unless it may be blank, holds more than spaces."""
 
     def stated_schema(self) -> dict:
@@ -67,7 +95,7 @@ class TextField(Stated, serializers.CharField):
         return {"pattern": SOME_TEXT if self.allow_blank else NOT_ONLY_SPACES}
 
 
-class LanguageField(serializers.CharField):
+class LanguageField(JsonTyped, serializers.CharField):
     """A language tag of the simple kind the items use (de, en, de-CH); its regex becomes the schema's pattern."""
 
     def __init__(self, **kwargs) -> None:
@@ -76,7 +104,7 @@ class LanguageField(serializers.CharField):
         super().__init__(max_length=12, validators=[validator], trim_whitespace=False, **kwargs)
 
 
-class HttpUrlField(Stated, serializers.URLField):
+class HttpUrlField(JsonTyped, Stated, serializers.URLField):
     """A web address starting with http:// or https://, or empty where the field allows it."""
 
     def __init__(self, **kwargs) -> None:
@@ -109,7 +137,7 @@ class ChoiceListField(Stated, serializers.ListField):
         return {"uniqueItems": True}
 
 
-class TimeZoneField(Stated, serializers.CharField):
+class TimeZoneField(JsonTyped, Stated, serializers.CharField):
     """An IANA time zone name such as Europe/Berlin."""
 
     def __init__(self, **kwargs) -> None:
@@ -156,8 +184,10 @@ class OffsetDateTimeField(Stated, serializers.DateTimeField):
         return {"pattern": EVENT_DATE_TIME, "description": f"RFC 3339 with its UTC offset, in the years {years} (UTC)."}
 
 
-class CoordinateField(serializers.DecimalField):
+class CoordinateField(JsonTyped, serializers.DecimalField):
     """A latitude or longitude within ±``limit`` degrees, rounded to the six decimal places (about 10 cm) that are stored."""
+
+    json_types = (int, float)
 
     def __init__(self, *, limit: int, **kwargs) -> None:
         super().__init__(max_digits=9, decimal_places=6, rounding=ROUND_HALF_EVEN, allow_null=True,

@@ -25,9 +25,12 @@ from api.fields import (
     LabField,
     LanguageField,
     OffsetDateTimeField,
+    SlugField,
     Stated,
     TextField,
     TimeZoneField,
+    WholeNumberField,
+    YesOrNoField,
     optional_list,
     optional_text,
     text_list,
@@ -300,17 +303,17 @@ class MethodInputSerializer(ItemInputSerializer):
 
     model = MethodCard
     title = TextField(max_length=200)
-    slug = serializers.SlugField(max_length=120, required=False)
+    slug = SlugField(max_length=120, required=False)
     language = LanguageField(default="de")
     summary = TextField()
     added_value = optional_text()
     body = optional_text()
     phase = serializers.ChoiceField(Phase.choices)
-    duration_min = serializers.IntegerField(min_value=0, max_value=MINUTES_IN_A_WEEK, allow_null=True, default=None)
-    duration_max = serializers.IntegerField(min_value=0, max_value=MINUTES_IN_A_WEEK, allow_null=True, default=None)
+    duration_min = WholeNumberField(min_value=0, max_value=MINUTES_IN_A_WEEK, allow_null=True, default=None)
+    duration_max = WholeNumberField(min_value=0, max_value=MINUTES_IN_A_WEEK, allow_null=True, default=None)
     difficulty = serializers.ChoiceField(Difficulty.choices, allow_blank=True, default="")
-    group_size_min = serializers.IntegerField(min_value=1, max_value=LARGEST_GROUP, allow_null=True, default=None)
-    group_size_max = serializers.IntegerField(min_value=1, max_value=LARGEST_GROUP, allow_null=True, default=None)
+    group_size_min = WholeNumberField(min_value=1, max_value=LARGEST_GROUP, allow_null=True, default=None)
+    group_size_max = WholeNumberField(min_value=1, max_value=LARGEST_GROUP, allow_null=True, default=None)
     materials = text_list()
     roles = text_list()
     tips = optional_text()
@@ -360,10 +363,10 @@ class EventInputSerializer(ItemInputSerializer):
     lab = LabField()
     target_groups = ChoiceListField(TargetGroup.choices)
     languages = optional_list(LanguageField())
-    is_free = serializers.BooleanField(default=True)
+    is_free = YesOrNoField(default=True)
     accessibility_features = ChoiceListField(AccessibilityFeature.choices)
     accessibility_notes = optional_text()
-    capacity = serializers.IntegerField(min_value=1, max_value=LARGEST_AUDIENCE, allow_null=True, default=None)
+    capacity = WholeNumberField(min_value=1, max_value=LARGEST_AUDIENCE, allow_null=True, default=None)
     registration = serializers.ChoiceField(Registration.choices, default=Registration.NONE)
     registration_url = HttpUrlField(max_length=500, allow_blank=True, default="")
     status = serializers.ChoiceField(EventStatus.choices, required=False)

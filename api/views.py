@@ -55,8 +55,9 @@ def created(data: dict, request: Request, url_name: str) -> Response:
 @extend_schema_view(
     list=extend_schema(
         summary="List method cards",
-        # django-filter reads it as a decimal number, though durations are whole minutes.
-        parameters=[OpenApiParameter("duration_max", float, description="fits into this many minutes")],
+        # django-filter reads it as a decimal number up to 1e50 (NumberFilter), though durations are whole minutes.
+        parameters=[OpenApiParameter("duration_max", {"type": "number", "maximum": 1e50},
+                                     description="fits into this many minutes")],
         responses={200: MethodOutputSerializer, **LIST_PROBLEMS},
     ),
     retrieve=extend_schema(summary="Show a method card", responses={200: MethodOutputSerializer, **DETAIL_PROBLEMS}),

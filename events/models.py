@@ -140,19 +140,19 @@ class Event(FederatedItem):
         end = self.end if isinstance(self.end, datetime) else None
         errors: dict[str, str] = {}
         if start and not is_within_bounds(start):
-            errors["start"] = _("An event must take place between the years %(first)d and %(last)d.") % BOUND_YEARS
+            errors["start"] = OUTSIDE_THE_YEARS % BOUND_YEARS
         if start and end and end <= start:
             errors["end"] = _("The end must lie after the start.")
         elif end and not is_within_bounds(end):
-            errors["end"] = _("An event must take place between the years %(first)d and %(last)d.") % BOUND_YEARS
+            errors["end"] = OUTSIDE_THE_YEARS % BOUND_YEARS
         elif start and end and "start" not in errors and end - start > EVENT_LONGEST:
-            errors["end"] = _("An event lasts at most %(weeks)d weeks; publish a longer series as single dates.") % {
-                "weeks": EVENT_LONGEST.days // 7
-            }
+            errors["end"] = TOO_LONG % {"weeks": EVENT_LONGEST.days // 7}
         return errors
 
 
 BOUND_YEARS = {"first": EVENT_EARLIEST.year, "last": EVENT_LATEST.year - 1}
+OUTSIDE_THE_YEARS = _("An event must take place between the years %(first)d and %(last)d.")
+TOO_LONG = _("An event lasts at most %(weeks)d weeks; publish a longer series as single dates.")
 
 
 def is_within_bounds(moment: datetime) -> bool:

@@ -7,7 +7,8 @@ Plain django-filter (no DRF), so that the domains' filter sets can build on it a
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import django_filters as filters
 from django import forms
@@ -22,7 +23,7 @@ from hub.models import Lab
 class TrueOrFalseWidget(BooleanWidget):
     """django-filter's ``true``/``false`` widget, passing any other text on for the field to refuse."""
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(self, data: Mapping[str, Any], files: object, name: str) -> object:
         """True or False for the known words, the text itself for any other, None when absent."""
         value = super().value_from_datadict(data, files, name)
         return data.get(name) if value is None else value

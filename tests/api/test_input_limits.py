@@ -25,6 +25,14 @@ EVENT = {"title": "Reparaturcafé", "start": "2027-05-14T18:00:00+02:00", "end":
         ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
         ({"online_url": "ftp://example.org/raum", "attendance_mode": "hybrid"}, "online_url"),
         ({"method_iris": ["mailto:labor@example.org"]}, "method_iris.0"),
+        # JSON types as the schema names them, where DRF alone would convert ("12", "yes", 123)
+        ({"capacity": "12"}, "capacity"),
+        ({"capacity": 12.0}, "capacity"),
+        ({"is_free": "yes"}, "is_free"),
+        ({"title": 123}, "title"),
+        ({"place_name": 4.5}, "place_name"),
+        ({"latitude": "50.1", "longitude": 8.4}, "latitude"),
+        ({"timezone": 1}, "timezone"),
     ],
 )
 def test_an_event_body_outside_what_the_schema_states_is_refused_naming_the_field(writer, lab, changes, field):
@@ -52,6 +60,9 @@ def test_a_time_without_offset_is_named_as_such(writer, lab):
         ({"source": "javascript:alert(1)"}, "source"),
         ({"title": " \u3000\x1c "}, "title"),
         ({"language": "Deutsch"}, "language"),
+        ({"slug": 42}, "slug"),
+        ({"duration_min": True}, "duration_min"),
+        ({"materials": [7]}, "materials.0"),
     ],
 )
 def test_a_method_body_outside_what_the_schema_states_is_refused_naming_the_field(writer, lab, changes, field):

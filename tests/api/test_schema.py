@@ -107,3 +107,5 @@ def test_the_query_parameters_say_how_they_are_read(client):
     assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
     assert parameters["upcoming"]["schema"]["type"] == "boolean"
     assert parameters["q"]["schema"]["pattern"] == "^[^\\u0000]*$"
+    methods = client.get("/api/schema/?format=json").json()["paths"]["/api/methods/"]["get"]["parameters"]
+    assert next(p for p in methods if p["name"] == "duration_max")["schema"] == {"type": "number", "maximum": 1e50}

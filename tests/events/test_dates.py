@@ -13,6 +13,7 @@ from django.utils import translation
 
 from events.models import EVENT_EARLIEST, EVENT_LATEST, EVENT_LONGEST, Event
 from events.services import event_create, event_update
+from hub.roles import SYSTEM
 from tests.api.factories import make_event
 
 
@@ -71,9 +72,9 @@ def test_the_services_refuse_an_event_in_the_year_17(lab):
     assert "start" in refused.value.message_dict
     event = make_event(lab)
     with pytest.raises(ValidationError):
-        event_update(event=event, start=datetime(17, 1, 1, 0, 1, 1, tzinfo=UTC))
+        event_update(actor=SYSTEM, event=event, start=datetime(17, 1, 1, 0, 1, 1, tzinfo=UTC))
     with pytest.raises(ValidationError):
-        event_create(title="Ewig", start=event.start, end=event.start + timedelta(days=365), place_name="Park", lab=lab)
+        event_create(actor=SYSTEM, title="Ewig", start=event.start, end=event.start + timedelta(days=365), place_name="Park", lab=lab)
     assert Event.objects.get().start == event.start
 
 

@@ -50,6 +50,7 @@ class Config:
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
     throttle_join: tuple[int, int]
+    throttle_token: tuple[int, int]
     cache_url: str
     login_failures: int
     login_cooloff_minutes: int
@@ -229,6 +230,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),
         throttle_join=_rate(env, "HUB_THROTTLE_JOIN", default="10/hour"),
+        throttle_token=_rate(env, "HUB_THROTTLE_TOKEN", default="20/hour"),
         cache_url=_cache_url(env, data_dir, broker_url),
         login_failures=_integer(env, "HUB_LOGIN_FAILURES", default=5, unit="failed sign-ins"),
         login_cooloff_minutes=_integer(env, "HUB_LOGIN_COOLOFF", default=15, unit="minutes"),

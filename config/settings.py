@@ -29,6 +29,7 @@ HUB_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
 HUB_PEERS_HTTPS_ONLY = CONFIG.production  # a production node contacts and admits peers over https only
 HUB_THROTTLE_JOIN = CONFIG.throttle_join  # (requests, seconds) per client address at /api/federation/join
+HUB_THROTTLE_TOKEN = CONFIG.throttle_token  # (failed client authentications, seconds) per address at /o/token/
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 

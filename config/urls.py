@@ -14,11 +14,11 @@ from web.views import methods as method_views
 from web.views import network as network_views
 
 # Only what scripts and peers need from django-oauth-toolkit: tokens by client credentials, their
-# revocation and introspection. Application registration, the authorization flows, the device flow,
+# revocation and introspection (the token endpoint throttles failed client authentications). Application registration, the authorization flows, the device flow,
 # OpenID Connect and dynamic client registration stay unmounted: applications are made by
 # `manage.py issue_token`, by peering, or by an administrator in the admin.
 oauth_urlpatterns = ([
-    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("token/", federation_views.TokenView.as_view(), name="token"),
     path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", oauth_views.IntrospectTokenView.as_view(), name="introspect"),
 ], "oauth2_provider")

@@ -20,15 +20,24 @@ from hub.addresses import client_address
 SHARED_CACHE = "default"  # shared by every process of the node (config/settings.py)
 
 
-def throttle_wait(*, scope: str, client: str, rate: tuple[int, int]) -> int | None:
-    """Count one request of ``client``; return the seconds it must wait if it is over ``rate``, else None."""
-    count, seconds = rate
+def throttle_wait(*, scope: str, client: str, rate: tuple[int, int], count: bool = True) -> int | None:
+    """Count one request of ``client``; return the seconds it must wait if it is over ``rate``, else None.
+
+    With ``count=False`` only look: for limits on failures, which ``throttle_count`` counts afterwards.
+    """
+    limit, seconds = rate
     cache, key, now = caches[SHARED_CACHE], f"throttle:{scope}:{client}", time.time()
     recent = [moment for moment in cache.get(key, []) if moment > now - seconds]
-    if len(recent) >= count:
+    if len(recent) >= limit:
         return max(1, math.ceil(recent[0] + seconds - now))
-    cache.set(key, [*recent, now], timeout=seconds)
+    if count:
+        cache.set(key, [*recent, now], timeout=seconds)
     return None
+
+
+def throttle_count(*, scope: str, client: str, rate: tuple[int, int]) -> None:
+    """Count one event of ``client`` (a failed attempt) against ``rate``."""
+    throttle_wait(scope=scope, client=client, rate=rate)
 
 
 def client_of(request: HttpRequest) -> str:

@@ -187,6 +187,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = HUB_DATA_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # messages appear in the queue whole (config/broker.py)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

@@ -148,3 +148,16 @@ def test_a_citizen_needs_no_account_but_a_mirrored_idea_is_never_written(idea, e
     with pytest.raises(PermissionDenied):
         idea_answer(idea=mirrored, actor=SYSTEM, answer="Nein")
     assert idea_submit(lab=idea.lab, title="Ohne Konto", text="Geht.").author_email == ""
+
+
+def test_the_demo_brings_an_idea_waiting_one_answered_and_one_taken_up(node):
+    from ops.demo import demo_seed
+
+    demo_seed()
+    statuses = dict(Idea.objects.values_list("title", "status"))
+    assert statuses == {"Trinkbrunnen am Nordplatz": "published", "Behördenbriefe, die man versteht": "taken-up",
+                        "Mehr Bänke auf dem Weg zum Bürgeramt": "submitted"}
+    taken = Idea.objects.get(status="taken-up")
+    assert taken.method_iris and taken.answer
+    assert not Idea.objects.exclude(author_email="").exists()
+    assert ChangeLogEntry.objects.filter(item_type="Idea").count() == 2

@@ -126,3 +126,34 @@ def test_a_peer_sending_personal_data_or_another_origins_lab_is_refused(peer, or
     assert "is not a lab of the item's origin" in reasons[foreign["id"]]
     assert not Idea.objects.exists()
     assert not ChangeLogEntry.objects.filter(document__contains="anna.beispiel").exists()
+
+
+@pytest.mark.django_db
+def test_a_bundle_holds_published_ideas_without_their_authors_and_restores_them(lab, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from hub.roles import SYSTEM
+    from ideas.services import idea_decline, idea_publish, idea_submit
+    from tests.federation.test_bundle import export, own_content_delete
+
+    contact = {"author_name": "Anna", "author_email": "anna.beispiel@example.org"}
+    published = idea_publish(idea=idea_submit(lab=lab, title="Trinkbrunnen", text="Wasser.", **contact), actor=SYSTEM,
+                             answer="Wir prüfen es.")
+    idea_decline(idea=idea_submit(lab=lab, title="Abgelehnt", text="Nein.", **contact), actor=SYSTEM, reason="intern")
+    idea_submit(lab=lab, title="Wartet", text="Noch.", **contact)
+    path = export(tmp_path)
+    data = path.read_text()
+    assert "anna.beispiel" not in data and "Anna" not in data and "intern" not in data
+    assert "Abgelehnt" not in data and "Wartet" not in data and published.iri in data
+
+    own_content_delete()
+    Idea.objects.all().delete()  # the waiting and declined ones too, which no bundle holds
+    out = StringIO()
+    call_command("import", str(path), stdout=out)
+    assert "1 ideas" in out.getvalue()
+    restored = Idea.objects.get()
+    assert (restored.iri, restored.status, restored.answer, restored.version) == (published.iri, "published",
+                                                                                 "Wir prüfen es.", 2)
+    assert (restored.author_name, restored.author_email) == ("", "")

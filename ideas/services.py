@@ -174,7 +174,7 @@ def erase_expired_authors(now: datetime | None = None) -> int:
 def _locked(idea: Idea, *, actor: Any) -> Idea:
     """The idea, locked until commit, if it is this node's and the actor may write its lab's items."""
     raise_if_not_local(idea)
-    idea = Idea.objects.select_for_update().select_related("lab", "origin").get(pk=idea.pk)
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)  # no join: PostgreSQL locks no outer join
     raise_unless_may_write(idea, actor=actor)
     return idea
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import QuerySet
 
-from hub.filters import OriginFilterSet, StableOrderingFilter, contains
+from hub.filters import OriginFilterSet, StableOrderingFilter
+from hub.search import search_items
 from ideas.models import TRAVELLING, Idea, IdeaStatus
 
 
 class IdeaFilterSet(OriginFilterSet):
     """Filters of the published ideas: lab, city, status and a text search."""
 
-    q = filters.CharFilter(method="filter_q", label="search in title, text, district and answer")
+    q = filters.CharFilter(method="filter_q", label="search in title, text, district and answer (words)")
     lab = filters.CharFilter(field_name="lab_id", label="lab IRI")
     city = filters.CharFilter(field_name="lab__city", lookup_expr="iexact", label="city of the lab")
     status = filters.ChoiceFilter(choices=[(value, label) for value, label in IdeaStatus.choices if value in TRAVELLING])
@@ -23,5 +24,5 @@ class IdeaFilterSet(OriginFilterSet):
         fields = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Ideas whose title, text, district or answer contain the text."""
-        return contains(queryset, value, "title__icontains", "text__icontains", "district__icontains", "answer__icontains")
+        """Ideas whose title, text, district and answer hold the words of the text (``hub.search``)."""
+        return search_items(queryset, value)

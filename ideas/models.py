@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import FederatedItem, Lab
+from hub.search import SearchIndex
 from hub.validators import http_url_list
 
 TITLE_MAX = 200
@@ -41,6 +42,12 @@ TRAVELLING = (IdeaStatus.PUBLISHED, IdeaStatus.TAKEN_UP)
 
 class Idea(FederatedItem):
     """A citizen's idea for one lab, with the lab's public answer and what took it up."""
+
+    # Must say exactly what the generated column of migration 0002_search says.
+    search_index = SearchIndex(
+        fts_table="ideas_idea_fts",
+        english_sql="({alias}.\"author_language\" = 'en' OR {alias}.\"author_language\" LIKE 'en-%%')",
+    )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     lab = models.ForeignKey(

@@ -161,3 +161,13 @@ def test_the_demo_brings_an_idea_waiting_one_answered_and_one_taken_up(node):
     assert taken.method_iris and taken.answer
     assert not Idea.objects.exclude(author_email="").exists()
     assert ChangeLogEntry.objects.filter(item_type="Idea").count() == 2
+
+
+def test_published_ideas_are_found_by_their_words_but_never_by_their_authors(submit, editor, client):
+    idea_publish(idea=submit(title="Trinkbrunnen am Marktplatz", text="Wasser für alle."), actor=editor,
+                 answer="Wir prüfen den Standort.")
+    found = {word: [i["title"] for i in client.get(f"/api/ideas/?q={word}").json()["results"]]
+             for word in ("Trinkbrunnen", "wasser", "Standort", "Altstadt", "Anna", "anna.beispiel")}
+    assert found == {"Trinkbrunnen": ["Trinkbrunnen am Marktplatz"], "wasser": ["Trinkbrunnen am Marktplatz"],
+                     "Standort": ["Trinkbrunnen am Marktplatz"], "Altstadt": ["Trinkbrunnen am Marktplatz"],
+                     "Anna": [], "anna.beispiel": []}

@@ -60,5 +60,6 @@ SPECTACULAR_SETTINGS: dict = {
         "EventStatus": "hub.choices.EventStatus",
         "AccessibilityFeature": "hub.choices.AccessibilityFeature",
         "Registration": "hub.choices.Registration",
+        "IdeaStatus": "ideas.models.IdeaStatus",
     },
 }

@@ -71,3 +71,24 @@ class ReadOrWriteLocalItems(BasePermission):
             "Only lab editors and node administrators may change this node's items; the owner of this token is neither."
         )
         return grants_of(token_owner(request.auth)).writes_items
+
+
+class WritersOnly(ReadOrWriteLocalItems):
+    """Lab editors and node administrators only, by a token with scope ``write`` or a login, for reads too.
+
+    The staff's view of ideas waiting for moderation is no public read.
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Allow lab editors and node administrators with the right token or login, whatever the method."""
+        if isinstance(request.auth, AccessToken):
+            return self.token_may_write(request)
+        self.message = _("Only lab editors and node administrators may moderate this node's ideas.")
+        return grants_of(request.user).writes_items
+
+
+class AnyoneMaySend(BasePermission):
+    """Anyone may send (an idea, without an account); the view throttles per address."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Model
 from django.utils import timezone
@@ -22,6 +23,7 @@ from api.fields import (
     ChoiceListField,
     CoordinateField,
     HttpUrlField,
+    JsonTyped,
     LabField,
     LanguageField,
     OffsetDateTimeField,
@@ -37,6 +39,7 @@ from api.fields import (
 )
 from events.models import DEFAULT_TIMEZONE, LARGEST_AUDIENCE, Event
 from hub.choices import (
+    PUBLISHED,
     AccessibilityFeature,
     AttendanceMode,
     Difficulty,
@@ -49,6 +52,15 @@ from hub.choices import (
 )
 from hub.models import Lab, Node
 from hub.services.items import raise_if_unknown_fields
+from ideas.models import ANSWER_MAX as IDEA_ANSWER_MAX
+from ideas.models import AUTHOR_NAME_MAX as IDEA_AUTHOR_NAME_MAX
+from ideas.models import DISTRICT_MAX as IDEA_DISTRICT_MAX
+from ideas.models import REASON_MAX as IDEA_REASON_MAX
+from ideas.models import TEXT_MAX as IDEA_TEXT_MAX
+from ideas.models import TITLE_MAX as IDEA_TITLE_MAX
+from ideas.models import TRAVELLING as IDEA_TRAVELLING
+from ideas.models import Idea, IdeaStatus
+from ideas.services import MAX_LINKS as IDEA_MAX_LINKS
 from methods.models import LARGEST_GROUP, MINUTES_IN_A_WEEK, MethodCard, MethodStep
 from methods.services import MAX_STEPS
 
@@ -372,3 +384,115 @@ class EventInputSerializer(ItemInputSerializer):
     status = serializers.ChoiceField(EventStatus.choices, required=False)
     keywords = text_list(max_length=80)
     method_iris = optional_list(HttpUrlField(max_length=300))
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+
+class EmailAddressField(JsonTyped, serializers.EmailField):
+    """An e-mail address as a JSON string."""
+
+
+class IdeaOutputSerializer(ItemOutputSerializer):
+    """A published idea, local or mirrored: what its lab made public, never who sent it."""
+
+    lab = LabReferenceSerializer(read_only=True, allow_null=True)
+    status = serializers.ChoiceField([(v, label) for v, label in IdeaStatus.choices if v in IDEA_TRAVELLING], read_only=True)
+    event_iris = serializers.ListField(child=serializers.URLField(), read_only=True)
+    method_iris = serializers.ListField(child=serializers.URLField(), read_only=True)
+
+    class Meta:
+        model = Idea
+        fields = ("uuid", *ITEM_FIELDS, "title", "text", "district", "lab", "status", "answer", "answered_at",
+                  "event_iris", "method_iris")
+
+
+class IdeaModerationSerializer(IdeaOutputSerializer):
+    """An idea of one of the person's labs in any status, with what its staff need: never the author's address."""
+
+    status = serializers.ChoiceField(IdeaStatus.choices, read_only=True)
+    has_email = serializers.BooleanField(source="has_author_email", read_only=True,
+                                         help_text="whether the author left an address for the answer (never shown)")
+
+    class Meta(IdeaOutputSerializer.Meta):
+        fields = (*IdeaOutputSerializer.Meta.fields, "author_name", "has_email", "decline_reason", "moderated_at",
+                  "author_erased_at")
+
+
+class IdeaSubmittedSerializer(serializers.Serializer):
+    """What the sender of an idea learns: it waits for the lab's moderation."""
+
+    status = serializers.ChoiceField([IdeaStatus.SUBMITTED], help_text="always submitted: the lab moderates every idea")
+
+
+class IdeaInputSerializer(serializers.Serializer):
+    """A citizen's idea for a lab; ``name`` and ``email`` only for an answer, never published."""
+
+    title = TextField(max_length=IDEA_TITLE_MAX, help_text="one line")
+    text = TextField(max_length=IDEA_TEXT_MAX)
+    district = optional_text(IDEA_DISTRICT_MAX)
+    name = optional_text(IDEA_AUTHOR_NAME_MAX)
+    email = EmailAddressField(allow_blank=True, default="", help_text="for the lab's answer; erased on schedule")
+    language = serializers.ChoiceField(settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+                                       help_text="the language the answer is written to the author in")
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse field names an idea does not have, naming them."""
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaPublishInputSerializer(serializers.Serializer):
+    """Publishing an idea, with the lab's public answer if there is one yet."""
+
+    answer = optional_text(IDEA_ANSWER_MAX)
+    visibility = serializers.ChoiceField([(v, label) for v, label in Visibility.choices if v in PUBLISHED],
+                                         default=Visibility.PUBLIC)
+
+    def validate(self, attrs: dict) -> dict:
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaAnswerInputSerializer(serializers.Serializer):
+    """The lab's public answer to a published idea (sent to the author too)."""
+
+    answer = TextField(max_length=IDEA_ANSWER_MAX)
+
+    def validate(self, attrs: dict) -> dict:
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaDeclineInputSerializer(serializers.Serializer):
+    """Declining an idea, with the reason the author is sent (never published)."""
+
+    reason = TextField(max_length=IDEA_REASON_MAX)
+
+    def validate(self, attrs: dict) -> dict:
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaLinksInputSerializer(serializers.Serializer):
+    """The events and method cards that took a published idea up, replacing the earlier ones.
+
+    Each IRI must name an event or method card this node holds (its own or mirrored).
+    """
+
+    event_iris = serializers.ListField(child=HttpUrlField(max_length=300), max_length=IDEA_MAX_LINKS, default=list)
+    method_iris = serializers.ListField(child=HttpUrlField(max_length=300), max_length=IDEA_MAX_LINKS, default=list)
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse unknown fields and IRIs of events or method cards this node does not hold."""
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        errors = {}
+        for name, model in (("event_iris", Event), ("method_iris", MethodCard)):
+            held = set(model.objects.filter(iri__in=attrs[name]).exclude(visibility=Visibility.DRAFT)
+                       .values_list("iri", flat=True))
+            unknown = [iri for iri in attrs[name] if iri not in held]
+            if unknown:
+                errors[name] = [_("This node holds no published item at %(iri)s.") % {"iri": unknown[0]}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

@@ -54,6 +54,8 @@ class Config:
     cache_url: str
     login_failures: int
     login_cooloff_minutes: int
+    throttle_ideas: tuple[int, int] | None  # None: HUB_THROTTLE=off
+    idea_retention_days: int
 
     @property
     def host(self) -> str:
@@ -234,4 +236,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         cache_url=_cache_url(env, data_dir, broker_url),
         login_failures=_integer(env, "HUB_LOGIN_FAILURES", default=5, unit="failed sign-ins"),
         login_cooloff_minutes=_integer(env, "HUB_LOGIN_COOLOFF", default=15, unit="minutes"),
+        throttle_ideas=_rate(env, "HUB_THROTTLE_IDEAS", default="10/hour") if _flag(env, "HUB_THROTTLE", True) else None,
+        idea_retention_days=_integer(env, "HUB_IDEA_RETENTION_DAYS", default=90, unit="days"),
     )

@@ -30,6 +30,8 @@ HUB_METRICS_TOKEN = CONFIG.metrics_token
 HUB_PEERS_HTTPS_ONLY = CONFIG.production  # a production node contacts and admits peers over https only
 HUB_THROTTLE_JOIN = CONFIG.throttle_join  # (requests, seconds) per client address at /api/federation/join
 HUB_THROTTLE_TOKEN = CONFIG.throttle_token  # (failed client authentications, seconds) per address at /o/token/
+HUB_THROTTLE_IDEAS = CONFIG.throttle_ideas  # ideas sent per client address (page and API); None: HUB_THROTTLE=off
+HUB_IDEA_RETENTION_DAYS = CONFIG.idea_retention_days  # days an idea's author's contact is kept (ideas.services)
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "hub",
     "methods",
     "events",
+    "ideas",
     "federation",
     "api",
     "web",

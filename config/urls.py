@@ -9,6 +9,7 @@ from federation import views as federation_views
 from ops import health, metrics
 from web.views import blocks, pages, staff
 from web.views import events as event_views
+from web.views import ideas as idea_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
@@ -36,8 +37,11 @@ urlpatterns = [
     path("events.ics", event_views.events_calendar, name="events-calendar"),
     path("labs/", lab_views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
+    path("labs/<slug:slug>/ideas/", idea_views.idea_submit_view, name="lab-idea-submit"),
     path("labs/<str:host>/<slug:slug>", lab_views.lab_mirrored, name="lab-mirrored"),
     path("network/", network_views.network_overview, name="network"),
+    path("ideas/", idea_views.idea_list, name="idea-list"),
+    path("ideas/<uuid:uuid>", idea_views.idea_detail, name="idea-detail"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", staff.staff_home, name="staff-home"),
@@ -47,6 +51,9 @@ urlpatterns = [
     path("staff/events/new", event_views.event_create_view, name="staff-event-create"),
     path("staff/events/<uuid:uuid>/edit", event_views.event_edit_view, name="staff-event-edit"),
     path("staff/events/<uuid:uuid>/delete", event_views.event_delete_view, name="staff-event-delete"),
+    path("staff/ideas/", idea_views.staff_ideas, name="staff-ideas"),
+    path("staff/ideas/<uuid:uuid>", idea_views.staff_idea, name="staff-idea"),
+    path("staff/ideas/<uuid:uuid>/delete", idea_views.staff_idea_delete, name="staff-idea-delete"),
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),

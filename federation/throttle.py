@@ -48,3 +48,11 @@ def client_of(request: HttpRequest) -> str:
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
+
+
+def request_wait(request: HttpRequest, *, scope: str, rate: tuple[int, int] | None) -> int | None:
+    """Count one request of the request's client under ``scope``: the seconds it must wait if over ``rate``
+    (None: no limit, as with ``HUB_THROTTLE=off``), else None."""
+    if rate is None:
+        return None
+    return throttle_wait(scope=scope, client=client_of(request), rate=rate)

@@ -129,6 +129,7 @@ class ChangeLogEntry(models.Model):
         EVENT = "Event", _("Event")
         METHOD_CARD = "MethodCard", _("Method card")
         NODE = "Node", _("Node")
+        IDEA = "Idea", _("Idea")
 
     iri = models.URLField(max_length=300, unique=True)
     item_type = models.CharField(max_length=20, choices=ItemType.choices)

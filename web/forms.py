@@ -1,4 +1,4 @@
-"""The staff's forms: method cards with their steps, events, adapting, peering and blocking."""
+"""The pages' forms: method cards with their steps, events, adapting, peering, blocking, and ideas."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,9 +17,15 @@ from events.models import DEFAULT_TIMEZONE, Event
 from federation.blocks import MAX_REASON, GovernanceError, origin_normalised, own_origin
 from federation.models import Block
 from hub.admin_base import ItemAdminForm
-from hub.choices import AccessibilityFeature, TargetGroup
+from hub.choices import PUBLISHED, AccessibilityFeature, TargetGroup, Visibility
 from hub.forms import item_form_class
 from hub.models import Lab
+from ideas.models import ANSWER_MAX as IDEA_ANSWER_MAX
+from ideas.models import AUTHOR_NAME_MAX as IDEA_AUTHOR_NAME_MAX
+from ideas.models import DISTRICT_MAX as IDEA_DISTRICT_MAX
+from ideas.models import REASON_MAX as IDEA_REASON_MAX
+from ideas.models import TEXT_MAX as IDEA_TEXT_MAX
+from ideas.models import TITLE_MAX as IDEA_TITLE_MAX
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
 
@@ -278,3 +285,99 @@ def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[st
         else:
             elsewhere.extend(message for item in errors for message in item.messages)
     return elsewhere
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+
+class IdeaForm(forms.Form):
+    """A citizen's idea for a lab: no account; name and e-mail address only for an answer.
+
+    ``website`` is a honeypot: hidden from people (``display: none``), filled in by robots that fill
+    every field; a submission with it filled is thanked for and thrown away.
+    """
+
+    title = forms.CharField(label=_("Title of your idea"), max_length=IDEA_TITLE_MAX)
+    text = forms.CharField(
+        label=_("Your idea"), max_length=IDEA_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    district = forms.CharField(
+        label=_("District (optional)"), max_length=IDEA_DISTRICT_MAX, required=False,
+        help_text=_("Where in the city, if your idea belongs to a place."),
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"), max_length=IDEA_AUTHOR_NAME_MAX, required=False,
+        help_text=_("A first name or a pseudonym is enough. It is not published."),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"), required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _("What should change, for whom, and why? At most %(max)d characters.") % {
+            "max": IDEA_TEXT_MAX
+        }
+        self.fields["email"].help_text = _(
+            "Only if you want an answer by e-mail. It is not published, used for nothing else, and erased "
+            "%(days)d days after the lab's answer."
+        ) % {"days": settings.HUB_IDEA_RETENTION_DAYS}
+
+    @property
+    def is_robot(self) -> bool:
+        """Whether the honeypot was filled in."""
+        return bool((self.data.get(self.add_prefix("website")) or "").strip())
+
+    def visible_fields(self) -> list:
+        """The fields people fill in, without the honeypot (rendered apart, hidden)."""
+        return [field for field in super().visible_fields() if field.name != "website"]
+
+
+class IdeaPublishForm(forms.Form):
+    """Publish an idea, with the lab's public answer if there is one yet."""
+
+    answer = forms.CharField(
+        label=_("Public answer (optional)"), max_length=IDEA_ANSWER_MAX, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown with the idea; sent to the author if they left an e-mail address."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible for"), choices=[(v, label) for v, label in Visibility.choices if v in PUBLISHED],
+        initial=Visibility.PUBLIC, widget=forms.RadioSelect,
+    )
+
+
+class IdeaAnswerForm(forms.Form):
+    """The lab's public answer to a published idea."""
+
+    answer = forms.CharField(
+        label=_("Public answer"), max_length=IDEA_ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown with the idea; sent to the author if they left an e-mail address."),
+    )
+
+
+class IdeaDeclineForm(forms.Form):
+    """Decline an idea, with the reason the author is sent (never published)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=IDEA_REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Not published; sent to the author if they left an e-mail address."),
+    )
+
+
+class IdeaLinkForm(forms.Form):
+    """The events and method cards that took an idea up, chosen from those offered."""
+
+    event_iris = forms.MultipleChoiceField(label=_("Events"), required=False, widget=forms.CheckboxSelectMultiple)
+    method_iris = forms.MultipleChoiceField(label=_("Method cards"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, events: list[tuple[str, str]], methods: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_iris"].choices = events
+        self.fields["method_iris"].choices = methods

@@ -124,3 +124,15 @@ def test_federation_mode_is_open_unless_allowlist_is_asked_for(tmp_path):
     assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "Allowlist"}).federation_mode == "allowlist"
     with pytest.raises(ConfigurationError, match="HUB_FEDERATION_MODE must be one of open, allowlist"):
         load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "closed"})
+
+
+def test_the_idea_limit_and_retention_are_read_and_switched_off_by_hub_throttle(tmp_path):
+    base = {"HUB_DATA_DIR": str(tmp_path)}
+    defaults = load(base)
+    assert (defaults.throttle_ideas, defaults.idea_retention_days) == ((10, 3600), 90)
+    chosen = load(base | {"HUB_THROTTLE_IDEAS": "3/minute", "HUB_IDEA_RETENTION_DAYS": "30"})
+    assert (chosen.throttle_ideas, chosen.idea_retention_days) == ((3, 60), 30)
+    assert load(base | {"HUB_THROTTLE": "off", "HUB_THROTTLE_IDEAS": "3/minute"}).throttle_ideas is None
+    for name, value in (("HUB_THROTTLE_IDEAS", "viele"), ("HUB_IDEA_RETENTION_DAYS", "0"), ("HUB_THROTTLE", "vielleicht")):
+        with pytest.raises(ConfigurationError, match=name):
+            load(base | {name: value})

@@ -171,3 +171,11 @@ def test_published_ideas_are_found_by_their_words_but_never_by_their_authors(sub
     assert found == {"Trinkbrunnen": ["Trinkbrunnen am Marktplatz"], "wasser": ["Trinkbrunnen am Marktplatz"],
                      "Standort": ["Trinkbrunnen am Marktplatz"], "Altstadt": ["Trinkbrunnen am Marktplatz"],
                      "Anna": [], "anna.beispiel": []}
+
+
+def test_a_lab_with_ideas_is_not_deleted(idea, lab):
+    from hub.services.labs import lab_delete
+
+    with pytest.raises(ValidationError, match="still has method cards, events or ideas"):
+        lab_delete(lab=lab, actor=SYSTEM)
+    assert Idea.objects.filter(lab=lab).exists()

@@ -20,8 +20,13 @@ from hub.addresses import client_address
 SHARED_CACHE = "default"  # shared by every process of the node (config/settings.py)
 
 
-def throttle_wait(*, scope: str, client: str, rate: tuple[int, int]) -> int | None:
-    """Count one request of ``client``; return the seconds it must wait if it is over ``rate``, else None."""
+def throttle_wait(*, scope: str, client: str, rate: tuple[int, int] | None) -> int | None:
+    """Count one request of ``client``; return the seconds it must wait if it is over ``rate``, else None.
+
+    No rate (``HUB_THROTTLE=off``) counts nothing.
+    """
+    if rate is None:
+        return None
     count, seconds = rate
     cache, key, now = caches[SHARED_CACHE], f"throttle:{scope}:{client}", time.time()
     recent = [moment for moment in cache.get(key, []) if moment > now - seconds]

@@ -60,5 +60,7 @@ SPECTACULAR_SETTINGS: dict = {
         "EventStatus": "hub.choices.EventStatus",
         "AccessibilityFeature": "hub.choices.AccessibilityFeature",
         "Registration": "hub.choices.Registration",
+        "RegistrationStatus": "hub.choices.RegistrationStatus",
+        "RegistrantLanguage": "events.models.LANGUAGES",
     },
 }

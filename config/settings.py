@@ -35,8 +35,6 @@ HUB_THROTTLE_JOIN = CONFIG.throttle_join if HUB_THROTTLE else None  # (requests,
 HUB_THROTTLE_REGISTRATION = CONFIG.throttle_registration if HUB_THROTTLE else None
 # Registrations are erased this many days after their event ended; the event keeps only its counts.
 HUB_REGISTRATION_RETENTION_DAYS = CONFIG.registration_retention_days
-if not HUB_THROTTLE:
-    REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 

@@ -12,6 +12,7 @@ from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
+from web.views import registrations as registration_views
 
 # Only what scripts and peers need from django-oauth-toolkit: tokens by client credentials, their
 # revocation and introspection. Application registration, the authorization flows, the device flow,
@@ -33,7 +34,9 @@ urlpatterns = [
     path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
+    path("events/<uuid:uuid>/register", registration_views.event_register, name="event-register"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
+    path("registrations/<str:token>", registration_views.registration_page, name="registration-page"),
     path("labs/", lab_views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
     path("labs/<str:host>/<slug:slug>", lab_views.lab_mirrored, name="lab-mirrored"),

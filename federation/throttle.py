@@ -8,10 +8,12 @@ different processes may each pass. That lets a burst through, never a steady str
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import math
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
@@ -44,3 +46,17 @@ def client_of(request: HttpRequest) -> str:
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
+
+
+def registration_wait(*, request: HttpRequest, email: object) -> int | None:
+    """Count a registration sent from this client and one for this e-mail address, each at ``HUB_THROTTLE_REGISTRATION``.
+
+    The seconds to wait when either is over its rate, else None. The API and the pages count together.
+    The cache keeps a hash of the address, never the address.
+    """
+    rate = settings.HUB_THROTTLE_REGISTRATION
+    waits = [throttle_wait(scope="registration-address", client=client_of(request), rate=rate)]
+    if isinstance(email, str) and email.strip():
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        waits.append(throttle_wait(scope="registration-email", client=digest, rate=rate))
+    return max((wait for wait in waits if wait is not None), default=None)

@@ -57,8 +57,10 @@ def mail_message(mail: Mail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(mail.subject, text, settings.DEFAULT_FROM_EMAIL, [mail.to])
     message.attach_alternative(html, "text/html")
     for attachment in ([mail.image] if mail.image else []) + list(mail.attachments):
-        message.attach(_part(attachment) if attachment.content_id else
-                       (attachment.filename, attachment.content, attachment.mimetype))
+        if attachment.content_id:
+            message.attach(_part(attachment))
+        else:
+            message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
 
 

@@ -1,5 +1,6 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
+Added on purpose: registration on this node (issue 13): its page, the event's form, the API's endpoints.
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5); the user admin's URLs come after the labs' because hub/admin.py
 registers the user page again, with the roles (finding 6).
@@ -19,7 +20,9 @@ URLS = [
     ('events/', 'event-list'),
     ('events/<uuid:uuid>', 'event-detail'),
     ('events/<uuid:uuid>.ics', 'event-ics'),
+    ('events/<uuid:uuid>/register', 'event-register'),
     ('events.ics', 'events-calendar'),
+    ('registrations/<str:token>', 'registration-page'),
     ('labs/', 'lab-list'),
     ('labs/<slug:slug>', 'lab-detail'),
     ('labs/<str:host>/<slug:slug>', 'lab-mirrored'),
@@ -140,9 +143,15 @@ URLS = [
     ('api/^events/$', 'api:event-list'),
     ('api/^events/(?P<uuid>[^/.]+)/$', 'api:event-detail'),
     ('api/^events/(?P<uuid>[^/.]+)/cancel/$', 'api:event-cancel'),
+    ('api/^events/(?P<uuid>[^/.]+)/checkins/$', 'api:event-checkins'),
+    ('api/^events/(?P<uuid>[^/.]+)/registrations/$', 'api:event-registrations'),
     ('api/^labs/$', 'api:lab-list'),
     ('api/^labs/(?P<pk>[^/.]+)/$', 'api:lab-detail'),
     ('api/^nodes/$', 'api:node-list'),
+    ('api/registrations/<str:token>', 'api:registration-detail'),
+    ('api/registrations/<str:token>/confirm', 'api:registration-confirm'),
+    ('api/registrations/<str:token>/cancel', 'api:registration-cancel'),
+    ('api/registrations/<str:token>/data', 'api:registration-data'),
 ]
 
 

@@ -15,6 +15,7 @@ from email.mime.image import MIMEImage
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
@@ -74,6 +75,21 @@ def _part(attachment: Attachment) -> MIMEImage:
     part.add_header("Content-ID", f"<{attachment.content_id}>")
     part.add_header("Content-Disposition", "inline", filename=attachment.filename)
     return part
+
+
+DEVELOPMENT_BACKEND = "hub.mail.FilesAndConsoleBackend"
+
+
+@checks.register(checks.Tags.compatibility, deploy=True)
+def mail_server_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``check --deploy``: a node without ``HUB_EMAIL_URL`` writes its mails to files nobody receives."""
+    if settings.EMAIL_BACKEND != DEVELOPMENT_BACKEND:
+        return []
+    return [checks.Warning(
+        "HUB_EMAIL_URL is not set: registration mails are written to files under HUB_DATA_DIR/mail/ and reach nobody.",
+        hint="Set HUB_EMAIL_URL (smtp+tls://user:password@mail.example.de:587) and HUB_EMAIL_FROM.",
+        id="hub.W001",
+    )]
 
 
 class FilesAndConsoleBackend(BaseEmailBackend):

@@ -136,10 +136,11 @@ def event_when(event: Event) -> str:
     """The event's date and time in its own zone, as the current language writes dates."""
     zone = zoneinfo.ZoneInfo(event.timezone)
     start, end = event.start.astimezone(zone), event.end.astimezone(zone)
-    day = formats.date_format(start, "DATE_FORMAT")
+    day = formats.date_format(start, "l") + ", " + formats.date_format(start, "DATE_FORMAT")
     if start.date() == end.date():
         return f"{day}, {start:%H:%M}–{end:%H:%M} ({event.timezone})"
-    return f"{day}, {start:%H:%M} – {formats.date_format(end, 'DATE_FORMAT')}, {end:%H:%M} ({event.timezone})"
+    last = formats.date_format(end, "l") + ", " + formats.date_format(end, "DATE_FORMAT")
+    return f"{day}, {start:%H:%M} – {last}, {end:%H:%M} ({event.timezone})"
 
 
 def event_where(event: Event) -> str:

@@ -6,6 +6,8 @@ and recorded on the registration (``events.tasks``); the registration itself is 
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -14,6 +16,9 @@ from hub.choices import PUBLISHED
 
 # The signed document of an event carries its seats left; it is signed again at most once a minute.
 SEATS_PUBLISH_DELAY = 60
+# Until when a queued signing covers each event's changes, as this process learnt it: until then it
+# asks neither the shared cache nor the broker (each confirmation would otherwise pay a cache call).
+_covered_until: dict[int, float] = {}
 
 
 def mail_soon(registration: Registration, kind: str) -> None:
@@ -36,9 +41,16 @@ def seats_publish_soon(event: Event) -> None:
     event_id = event.pk
 
     def queue() -> None:
-        # The key lapses a second before the task runs: a change after it queues the next signing.
-        if cache.add(f"events:seats-publish:{event_id}", 1, SEATS_PUBLISH_DELAY - 1):
+        now = time.time()
+        if now < _covered_until.get(event_id, 0):
+            return  # a signing queued by some process is still to come, and will see this change
+        key, due = f"events:seats-publish:{event_id}", now + SEATS_PUBLISH_DELAY
+        # The key names when the queued signing runs, and lapses a second before: a later change queues the next.
+        if cache.add(key, due, SEATS_PUBLISH_DELAY - 1):
             _tasks().event_seats_publish.apply_async(args=[event_id], countdown=SEATS_PUBLISH_DELAY)
+        else:
+            due = cache.get(key) or now
+        _covered_until[event_id] = due - 1
 
     transaction.on_commit(queue)
 

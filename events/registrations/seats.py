@@ -21,6 +21,9 @@ from hub.choices import RegistrationStatus
 from hub.problems import Conflict
 
 COUNTS = ("seats_confirmed", "held_back_taken", "waiting_count", "checked_in_count")
+# What the seat rules read of the locked event; other fields load when asked for (one query each).
+LOCKED_FIELDS = ("id", "iri", "title", "lab_id", "registration", "capacity", "held_back_seats", "waiting_list",
+                 "status", "end", "visibility", *COUNTS)
 FULLY_BOOKED = _("The event is fully booked.")
 
 
@@ -28,7 +31,7 @@ def event_locked(event_id: int) -> Event:
     """The event, read with its row locked until the surrounding transaction ends."""
     if not connection.in_atomic_block:
         raise RuntimeError("event_locked needs a transaction: the lock lasts until it commits")
-    return Event.objects.select_for_update(of=("self",)).select_related("lab").get(pk=event_id)
+    return Event.objects.select_for_update().only(*LOCKED_FIELDS).get(pk=event_id)
 
 
 def counts_save(event: Event) -> None:
@@ -51,6 +54,21 @@ def seat_take(event: Event, registration: Registration, *, held_back: bool = Fal
     else:
         raise Conflict("capacity", FULLY_BOOKED)
     counts_save(event)
+
+
+PLACE_FIELDS = ("status", "position", "from_held_back", "confirmed_at", "expires_at")
+
+
+def place_settle(registration: Registration, *, was: str) -> bool:
+    """Write the place ``seat_take`` gave, if the registration's status is still ``was``; whether it was.
+
+    A conditional update instead of a second read under the lock: a request that confirmed or erased
+    the same registration a moment earlier makes this one write nothing (and roll back).
+    """
+    changed = Registration.objects.filter(pk=registration.pk, status=was).update(
+        **{name: getattr(registration, name) for name in PLACE_FIELDS}
+    )
+    return changed == 1
 
 
 def seat_release(event: Event, registration: Registration) -> list[Registration]:
@@ -79,7 +97,7 @@ def waiting_promote(event: Event) -> list[Registration]:
         if first is None or event.seats_left < first.seats:
             break
         _confirm(event, first, from_held_back=False)
-        first.save(update_fields=["status", "position", "from_held_back", "confirmed_at", "expires_at"])
+        first.save(update_fields=PLACE_FIELDS)
         promoted.append(first)
     if promoted:
         waiting.update(position=F("position") - len(promoted))

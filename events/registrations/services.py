@@ -75,22 +75,37 @@ def registration_request(
     return saved
 
 
+class _Changed(Exception):
+    """The registration changed between reading it and settling its place: read it again."""
+
+
 def registration_confirm(*, registration: Registration) -> Registration:
-    """The person confirms from the mail: a seat if one is free, else a place on the waiting list; again changes nothing."""
-    with transaction.atomic():
-        event = seats.event_locked(registration.event_id)
-        registration = Registration.objects.get(pk=registration.pk)
-        if registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
-            return registration
-        if registration.status == RegistrationStatus.CANCELLED:
-            raise Conflict("status", _("This registration was cancelled; register again if you want to come."))
-        if registration.is_expired:
-            raise Conflict("status", _("This registration was not confirmed within 48 hours; register again."))
-        raise_if_over(event)
-        seats.seat_take(event, registration)
-        registration.save(update_fields=["status", "position", "from_held_back", "confirmed_at", "expires_at"])
-        mail_soon(registration, MailKind.CONFIRMED if registration.status == RegistrationStatus.CONFIRMED else MailKind.WAITING)
-        seats_publish_soon(event)
+    """The person confirms from the mail: a seat if one is free, else a place on the waiting list; again changes nothing.
+
+    Only the event's row is locked and read; the registration is written only if it is still
+    pending (``seats.place_settle``), so two confirmations of it at once settle one place.
+    """
+    if registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
+        return registration
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise Conflict("status", _("This registration was cancelled; register again if you want to come."))
+    if registration.is_expired:
+        raise Conflict("status", _("This registration was not confirmed within 48 hours; register again."))
+    try:
+        with transaction.atomic():
+            event = seats.event_locked(registration.event_id)
+            raise_if_over(event)
+            seats.seat_take(event, registration)
+            if not seats.place_settle(registration, was=RegistrationStatus.PENDING):
+                raise _Changed
+            kind = MailKind.CONFIRMED if registration.status == RegistrationStatus.CONFIRMED else MailKind.WAITING
+            mail_soon(registration, kind)
+            seats_publish_soon(event)
+    except _Changed:
+        fresh = Registration.objects.filter(pk=registration.pk).first()
+        if fresh is None:
+            raise Conflict("status", _("This registration was erased.")) from None
+        return registration_confirm(registration=fresh)
     registration.event = event
     return registration
 

@@ -61,7 +61,7 @@ def registration_url(token: str) -> str:
 
 
 def registration_by_token(token: str) -> Registration | None:
-    """The registration this token belongs to, with its event; None for any other text."""
+    """The registration this token belongs to (its event loads when asked for); None for any other text."""
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
-    return Registration.objects.select_related("event", "event__lab").filter(token_hash=token_hash(token)).first()
+    return Registration.objects.filter(token_hash=token_hash(token)).first()

@@ -7,7 +7,7 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, pages, staff
+from web.views import blocks, event_registrations, pages, staff
 from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
@@ -50,6 +50,14 @@ urlpatterns = [
     path("staff/events/new", event_views.event_create_view, name="staff-event-create"),
     path("staff/events/<uuid:uuid>/edit", event_views.event_edit_view, name="staff-event-edit"),
     path("staff/events/<uuid:uuid>/delete", event_views.event_delete_view, name="staff-event-delete"),
+    path("staff/events/<uuid:uuid>/registrations", event_registrations.event_registrations,
+         name="staff-event-registrations"),
+    path("staff/events/<uuid:uuid>/registrations/print", event_registrations.event_registrations_print,
+         name="staff-event-registrations-print"),
+    path("staff/events/<uuid:uuid>/registrations.csv", event_registrations.event_registrations_csv,
+         name="staff-event-registrations-csv"),
+    path("staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel",
+         event_registrations.event_registration_cancel, name="staff-event-registration-cancel"),
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),

@@ -148,6 +148,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 ZONED_TIMES = ("start", "end", "registration_opens", "registration_closes")  # typed in the event's own zone
+COUNTS_DEFAULT_ZERO = ("held_back_seats", "max_companions")  # left empty: none
 
 
 class EventForm(Sections, _EventBase):
@@ -190,6 +191,8 @@ class EventForm(Sections, _EventBase):
         self.fields["timezone"].help_text = _("An IANA time zone such as Europe/Berlin; start and end are in this zone.")
         self.fields["registration_opens"].label = _("Registration opens")
         self.fields["registration_closes"].label = _("Registration closes")
+        for name in COUNTS_DEFAULT_ZERO:
+            self.fields[name].required = False
         if self.instance.pk:
             zone = zoneinfo.ZoneInfo(self.instance.timezone)
             for name in ZONED_TIMES:
@@ -203,6 +206,9 @@ class EventForm(Sections, _EventBase):
             zone = zoneinfo.ZoneInfo(zone_name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
+        for name in COUNTS_DEFAULT_ZERO:
+            if self.cleaned_data.get(name) is None and name not in self.errors:
+                self.cleaned_data[name] = 0
         for name in ZONED_TIMES:
             value = self.cleaned_data.get(name)
             if value is not None:
@@ -322,3 +328,23 @@ class RegistrationForm(forms.Form):
             self.fields["answer"].label = event.question
         else:
             del self.fields["answer"]
+
+
+class CheckInForm(forms.Form):
+    """The code a person shows at the door, typed or read from its QR code."""
+
+    code = forms.CharField(label=_("Check-in code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class OnBehalfForm(forms.Form):
+    """Staff register someone who called or came by: a name and a note, no e-mail address."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("For example: called on Monday, needs a seat near the door."))
+    companions = forms.IntegerField(label=_("Companions"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["companions"].max_value = event.max_companions
+        self.fields["companions"].validators.append(MaxValueValidator(event.max_companions))

@@ -1,6 +1,7 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
-Added on purpose: registration on this node (issue 13): its page, the event's form, the API's endpoints.
+Added on purpose: registration on this node (issue 13): its page, the event's form, the staff's pages,
+the API's endpoints.
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5); the user admin's URLs come after the labs' because hub/admin.py
 registers the user page again, with the roles (finding 6).
@@ -36,6 +37,10 @@ URLS = [
     ('staff/events/new', 'staff-event-create'),
     ('staff/events/<uuid:uuid>/edit', 'staff-event-edit'),
     ('staff/events/<uuid:uuid>/delete', 'staff-event-delete'),
+    ('staff/events/<uuid:uuid>/registrations', 'staff-event-registrations'),
+    ('staff/events/<uuid:uuid>/registrations/print', 'staff-event-registrations-print'),
+    ('staff/events/<uuid:uuid>/registrations.csv', 'staff-event-registrations-csv'),
+    ('staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel', 'staff-event-registration-cancel'),
     ('staff/peers/', 'staff-peers'),
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),

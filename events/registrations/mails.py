@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.calendar import calendar_bytes
 from events.models import Event, Registration
@@ -154,7 +155,8 @@ def _facts(registration: Registration, event: Event, *, with_code: bool) -> list
     if event_where(event):
         facts.append((_("Where"), event_where(event)))
     if registration.companions:
-        facts.append((_("Seats"), _("you and %(count)d companions") % {"count": registration.companions}))
+        facts.append((_("Seats"), ngettext("you and %(count)d companion", "you and %(count)d companions",
+                                           registration.companions) % {"count": registration.companions}))
     if registration.needs:
         facts.append((_("You need"), ", ".join(str(AccessibilityFeature(need).label) for need in registration.needs)))
     if with_code:

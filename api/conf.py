@@ -61,5 +61,7 @@ SPECTACULAR_SETTINGS: dict = {
         "AccessibilityFeature": "hub.choices.AccessibilityFeature",
         "Registration": "hub.choices.Registration",
         "IdeaStatus": "ideas.models.IdeaStatus",
+        "RegistrationStatus": "hub.choices.RegistrationStatus",
+        "RegistrantLanguage": "events.models.LANGUAGES",
     },
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -92,3 +93,19 @@ class AnyoneMaySend(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return True
+
+
+def raise_unless_staff_writer(request: Request) -> None:
+    """Refuse a request that is not from a lab editor or node administrator with scope ``write`` or a login.
+
+    For the staff's operations on an event's registrations, reads included: they show personal data.
+    Which event's registrations the person may see, the services check (their lab's).
+    """
+    if request.auth is None and not request.user.is_authenticated:
+        raise NotAuthenticated()
+    permission = ReadOrWriteLocalItems()
+    allowed = permission.token_may_write(request) if isinstance(request.auth, AccessToken) else \
+        grants_of(request.user).writes_items
+    if not allowed:
+        raise PermissionDenied(permission.message if isinstance(request.auth, AccessToken) else _(
+            "Only lab editors and node administrators may see and change registrations."))

@@ -25,4 +25,9 @@ urlpatterns = [
     path("docs/", csp_update({"img-src": ["data:"]})(swagger_ui), name="docs"),
     path("labs/<slug:slug>/ideas/", views.LabIdeasView.as_view(), name="lab-ideas"),
     *router.urls,
+    # A registration by the secret token from its mail (the link's last segment, as the issue names them).
+    path("registrations/<str:token>", views.RegistrationView.as_view(), name="registration-detail"),
+    path("registrations/<str:token>/confirm", views.RegistrationConfirmView.as_view(), name="registration-confirm"),
+    path("registrations/<str:token>/cancel", views.RegistrationCancelView.as_view(), name="registration-cancel"),
+    path("registrations/<str:token>/data", views.RegistrationDataView.as_view(), name="registration-data"),
 ]

@@ -7,12 +7,13 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, pages, staff
+from web.views import blocks, event_registrations, pages, staff
 from web.views import events as event_views
 from web.views import ideas as idea_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
+from web.views import registrations as registration_views
 
 # Only what scripts and peers need from django-oauth-toolkit: tokens by client credentials, their
 # revocation and introspection (the token endpoint throttles failed client authentications). Application registration, the authorization flows, the device flow,
@@ -34,7 +35,9 @@ urlpatterns = [
     path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
+    path("events/<uuid:uuid>/register", registration_views.event_register, name="event-register"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
+    path("registrations/<str:token>", registration_views.registration_page, name="registration-page"),
     path("labs/", lab_views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
     path("labs/<slug:slug>/ideas/", idea_views.idea_submit_view, name="lab-idea-submit"),
@@ -54,6 +57,14 @@ urlpatterns = [
     path("staff/ideas/", idea_views.staff_ideas, name="staff-ideas"),
     path("staff/ideas/<uuid:uuid>", idea_views.staff_idea, name="staff-idea"),
     path("staff/ideas/<uuid:uuid>/delete", idea_views.staff_idea_delete, name="staff-idea-delete"),
+    path("staff/events/<uuid:uuid>/registrations", event_registrations.event_registrations,
+         name="staff-event-registrations"),
+    path("staff/events/<uuid:uuid>/registrations/print", event_registrations.event_registrations_print,
+         name="staff-event-registrations-print"),
+    path("staff/events/<uuid:uuid>/registrations.csv", event_registrations.event_registrations_csv,
+         name="staff-event-registrations-csv"),
+    path("staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel",
+         event_registrations.event_registration_cancel, name="staff-event-registration-cancel"),
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -153,18 +154,25 @@ class LocalDateTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+ZONED_TIMES = ("start", "end", "registration_opens", "registration_closes")  # typed in the event's own zone
+COUNTS_DEFAULT_ZERO = ("held_back_seats", "max_companions")  # left empty: none
+
+
 class EventForm(Sections, _EventBase):
     """An event of this node, of one of ``labs``; its start and end are typed in the event's own time zone."""
 
     start = LocalDateTimeField(label=_("Start"))
     end = LocalDateTimeField(label=_("End"))
+    registration_opens = LocalDateTimeField(label=_("Registration opens"), required=False)
+    registration_closes = LocalDateTimeField(label=_("Registration closes"), required=False)
 
     sections = (
         (_("The event"), ("title", "lab", "description", "status")),
         (_("Date and time"), ("start", "end", "timezone")),
         (_("Place"), ("attendance_mode", "place_name", "place_address", "latitude", "longitude", "online_url")),
         (_("Who it is for"), ("target_groups", "languages", "is_free", "capacity", "accessibility_features", "accessibility_notes")),
-        (_("Registration"), ("registration", "registration_url")),
+        (_("Registration"), ("registration", "registration_url", "held_back_seats", "waiting_list",
+                              "registration_opens", "registration_closes", "max_companions", "question")),
         (_("More"), ("keywords", "method_iris", "visibility")),
     )
 
@@ -173,7 +181,8 @@ class EventForm(Sections, _EventBase):
             "title", "lab", "description", "status", "start", "end", "timezone", "attendance_mode", "place_name",
             "place_address", "latitude", "longitude", "online_url", "target_groups", "languages", "is_free",
             "capacity", "accessibility_features", "accessibility_notes", "registration", "registration_url",
-            "keywords", "method_iris", "visibility",
+            "held_back_seats", "waiting_list", "registration_opens", "registration_closes", "max_companions",
+            "question", "keywords", "method_iris", "visibility",
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -187,10 +196,15 @@ class EventForm(Sections, _EventBase):
         self.fields["start"].label, self.fields["end"].label = _("Start"), _("End")
         _labs_only(self, labs)
         self.fields["timezone"].help_text = _("An IANA time zone such as Europe/Berlin; start and end are in this zone.")
+        self.fields["registration_opens"].label = _("Registration opens")
+        self.fields["registration_closes"].label = _("Registration closes")
+        for name in COUNTS_DEFAULT_ZERO:
+            self.fields[name].required = False
         if self.instance.pk:
             zone = zoneinfo.ZoneInfo(self.instance.timezone)
-            for name in ("start", "end"):
-                self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+            for name in ZONED_TIMES:
+                if getattr(self.instance, name) is not None:
+                    self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
 
     def clean(self) -> dict[str, Any]:
         """Read start and end in the event's zone before the model's checks run."""
@@ -199,7 +213,10 @@ class EventForm(Sections, _EventBase):
             zone = zoneinfo.ZoneInfo(zone_name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
-        for name in ("start", "end"):
+        for name in COUNTS_DEFAULT_ZERO:
+            if self.cleaned_data.get(name) is None and name not in self.errors:
+                self.cleaned_data[name] = 0
+        for name in ZONED_TIMES:
             value = self.cleaned_data.get(name)
             if value is not None:
                 naive = timezone.make_naive(value, timezone.get_current_timezone())
@@ -381,3 +398,56 @@ class IdeaLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["event_iris"].choices = events
         self.fields["method_iris"].choices = methods
+
+
+class RegistrationForm(forms.Form):
+    """A person registers for an event on this node: name, e-mail, consent, and what the event asks."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100,
+                           help_text=_("A first name or a pseudonym is enough."))
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
+                             help_text=_("We send you a link to confirm; only a confirmed registration gets a seat."))
+    companions = forms.IntegerField(label=_("People you bring along"), min_value=0, initial=0)
+    needs = forms.MultipleChoiceField(label=_("I need …"), required=False, widget=forms.CheckboxSelectMultiple)
+    answer = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    consent = forms.BooleanField(label=_("I agree to the privacy notice below."))
+
+    def __init__(self, *args: Any, event: Event, consent_text: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["consent"].help_text = consent_text
+        if event.max_companions:
+            self.fields["companions"].max_value = event.max_companions
+            self.fields["companions"].validators.append(MaxValueValidator(event.max_companions))
+            self.fields["companions"].help_text = _("At most %(count)d.") % {"count": event.max_companions}
+        else:
+            del self.fields["companions"]
+        features = [(value, label) for value, label in AccessibilityFeature.choices if value in event.accessibility_features]
+        if features:
+            self.fields["needs"].choices = features
+        else:
+            del self.fields["needs"]
+        if event.question:
+            self.fields["answer"].label = event.question
+        else:
+            del self.fields["answer"]
+
+
+class CheckInForm(forms.Form):
+    """The code a person shows at the door, typed or read from its QR code."""
+
+    code = forms.CharField(label=_("Check-in code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class OnBehalfForm(forms.Form):
+    """Staff register someone who called or came by: a name and a note, no e-mail address."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("For example: called on Monday, needs a seat near the door."))
+    companions = forms.IntegerField(label=_("Companions"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["companions"].max_value = event.max_companions
+        self.fields["companions"].validators.append(MaxValueValidator(event.max_companions))

@@ -1,5 +1,7 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
+Added on purpose: registration on this node (issue 13): its page, the event's form, the staff's pages,
+the API's endpoints.
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5). The admin's own pages are left out (only its root is kept): they
 follow the models registered there.
@@ -19,7 +21,9 @@ URLS = [
     ('events/', 'event-list'),
     ('events/<uuid:uuid>', 'event-detail'),
     ('events/<uuid:uuid>.ics', 'event-ics'),
+    ('events/<uuid:uuid>/register', 'event-register'),
     ('events.ics', 'events-calendar'),
+    ('registrations/<str:token>', 'registration-page'),
     ('labs/', 'lab-list'),
     ('labs/<slug:slug>', 'lab-detail'),
     ('labs/<slug:slug>/ideas/', 'lab-idea-submit'),
@@ -39,6 +43,10 @@ URLS = [
     ('staff/ideas/', 'staff-ideas'),
     ('staff/ideas/<uuid:uuid>', 'staff-idea'),
     ('staff/ideas/<uuid:uuid>/delete', 'staff-idea-delete'),
+    ('staff/events/<uuid:uuid>/registrations', 'staff-event-registrations'),
+    ('staff/events/<uuid:uuid>/registrations/print', 'staff-event-registrations-print'),
+    ('staff/events/<uuid:uuid>/registrations.csv', 'staff-event-registrations-csv'),
+    ('staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel', 'staff-event-registration-cancel'),
     ('staff/peers/', 'staff-peers'),
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
@@ -65,6 +73,8 @@ URLS = [
     ('api/^events/$', 'api:event-list'),
     ('api/^events/(?P<uuid>[^/.]+)/$', 'api:event-detail'),
     ('api/^events/(?P<uuid>[^/.]+)/cancel/$', 'api:event-cancel'),
+    ('api/^events/(?P<uuid>[^/.]+)/checkins/$', 'api:event-checkins'),
+    ('api/^events/(?P<uuid>[^/.]+)/registrations/$', 'api:event-registrations'),
     ('api/^labs/$', 'api:lab-list'),
     ('api/^labs/(?P<pk>[^/.]+)/$', 'api:lab-detail'),
     ('api/^nodes/$', 'api:node-list'),
@@ -75,6 +85,10 @@ URLS = [
     ('api/^ideas/(?P<uuid>[^/.]+)/decline/$', 'api:idea-decline'),
     ('api/^ideas/(?P<uuid>[^/.]+)/links/$', 'api:idea-links'),
     ('api/^ideas/(?P<uuid>[^/.]+)/publish/$', 'api:idea-publish'),
+    ('api/registrations/<str:token>', 'api:registration-detail'),
+    ('api/registrations/<str:token>/confirm', 'api:registration-confirm'),
+    ('api/registrations/<str:token>/cancel', 'api:registration-cancel'),
+    ('api/registrations/<str:token>/data', 'api:registration-data'),
 ]
 
 

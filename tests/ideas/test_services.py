@@ -174,8 +174,10 @@ def test_published_ideas_are_found_by_their_words_but_never_by_their_authors(sub
 
 
 def test_a_lab_with_ideas_is_not_deleted(idea, lab):
+    from django.utils import translation
+
     from hub.services.labs import lab_delete
 
-    with pytest.raises(ValidationError, match="still has method cards, events or ideas"):
+    with translation.override("en"), pytest.raises(ValidationError, match="still has method cards, events or ideas"):
         lab_delete(lab=lab, actor=SYSTEM)
     assert Idea.objects.filter(lab=lab).exists()

@@ -30,6 +30,7 @@ from web.forms import EventForm, form_add_service_errors
 from web.items import gone_response, item_response
 from web.jsonld import event_schema_org
 from web.paging import PAGE_SIZES
+from web.views.registrations import registration_form
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -60,6 +61,7 @@ class EventPage:
 
     def __init__(self, request: HttpRequest, event: Event) -> None:
         self.include_network = can_see_network(request)
+        self.request = request
         self.event = event
         self.user = request.user
 
@@ -71,6 +73,13 @@ class EventPage:
     @cached_property
     def schema_org(self) -> dict:
         return event_schema_org(self.event)
+
+    @cached_property
+    def registration_form(self):
+        """The form to register, for this node's event while it takes registrations."""
+        if not (self.event.is_local and self.event.registers_here):
+            return None
+        return registration_form(self.request, self.event)
 
     @cached_property
     def methods(self) -> list:

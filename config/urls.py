@@ -7,7 +7,7 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, pages, staff
+from web.views import blocks, pages, privacy, staff
 from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
@@ -38,6 +38,7 @@ urlpatterns = [
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
     path("labs/<str:host>/<slug:slug>", lab_views.lab_mirrored, name="lab-mirrored"),
     path("network/", network_views.network_overview, name="network"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", staff.staff_home, name="staff-home"),
@@ -51,6 +52,7 @@ urlpatterns = [
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
     path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
+    path("staff/privacy/", privacy.staff_privacy, name="staff-privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

@@ -18,7 +18,7 @@ from federation.models import Block
 from hub.admin_base import ItemAdminForm
 from hub.choices import AccessibilityFeature, TargetGroup
 from hub.forms import item_form_class
-from hub.models import Lab
+from hub.models import Lab, PrivacyNotice
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
 
@@ -265,6 +265,38 @@ class OriginForm(forms.Form):
     """One node's address: to unblock, confirm, allow or disallow it."""
 
     origin = OriginField()
+
+
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…), headings with “##”.")
+
+
+class PrivacyNoticeForm(forms.Form):
+    """The node's privacy notice: who is responsible, the text in German and English, the consent sentences."""
+
+    contact = forms.CharField(
+        label=_("Who is responsible"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Name, address and e-mail of the lab or city office responsible (Markdown)."),
+    )
+    text_de = forms.CharField(
+        label=_("Notice in German"), max_length=30000, help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 16, "lang": "de"}),
+    )
+    text_en = forms.CharField(
+        label=_("Notice in English"), max_length=30000, help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 16, "lang": "en"}),
+    )
+    consent_de = forms.CharField(
+        label=_("Consent sentence in German"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "de"}),
+        help_text=_("The sentence beside the consent box of the registration form; one line, no Markdown."),
+    )
+    consent_en = forms.CharField(
+        label=_("Consent sentence in English"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        help_text=_("The sentence beside the consent box of the registration form; one line, no Markdown."),
+    )
+
+    def __init__(self, *args: Any, notice: PrivacyNotice, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(notice, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:

@@ -1,5 +1,7 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
+Added on purpose: the privacy notice and its staff page (issue 13).
+
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5); the user admin's URLs come after the labs' because hub/admin.py
 registers the user page again, with the roles (finding 6).
@@ -24,6 +26,7 @@ URLS = [
     ('labs/<slug:slug>', 'lab-detail'),
     ('labs/<str:host>/<slug:slug>', 'lab-mirrored'),
     ('network/', 'network'),
+    ('privacy/', 'privacy'),
     ('accounts/login/', 'login'),
     ('accounts/logout/', 'logout'),
     ('staff/', 'staff-home'),
@@ -37,6 +40,7 @@ URLS = [
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
     ('staff/blocks/', 'staff-blocks'),
+    ('staff/privacy/', 'staff-privacy'),
     ('healthz', 'healthz'),
     ('readyz', 'readyz'),
     ('metrics', 'metrics'),

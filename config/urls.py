@@ -7,7 +7,7 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, pages, privacy, staff
+from web.views import blocks, pages, privacy, register, staff
 from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
@@ -33,6 +33,7 @@ urlpatterns = [
     path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
+    path("events/<uuid:uuid>/register", register.event_register, name="event-register"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
     path("labs/", lab_views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),

@@ -1,6 +1,6 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
-Added on purpose: the privacy notice and its staff page (issue 13).
+Added on purpose: registering for an event from its page, the privacy notice and its staff page (issue 13).
 
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5); the user admin's URLs come after the labs' because hub/admin.py
@@ -21,6 +21,7 @@ URLS = [
     ('events/', 'event-list'),
     ('events/<uuid:uuid>', 'event-detail'),
     ('events/<uuid:uuid>.ics', 'event-ics'),
+    ('events/<uuid:uuid>/register', 'event-register'),
     ('events.ics', 'events-calendar'),
     ('labs/', 'lab-list'),
     ('labs/<slug:slug>', 'lab-detail'),

@@ -7,7 +7,7 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, event_registrations, pages, staff
+from web.views import blocks, event_registrations, pages, privacy, register, staff
 from web.views import events as event_views
 from web.views import ideas as idea_views
 from web.views import labs as lab_views
@@ -35,7 +35,7 @@ urlpatterns = [
     path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
-    path("events/<uuid:uuid>/register", registration_views.event_register, name="event-register"),
+    path("events/<uuid:uuid>/register", register.event_register, name="event-register"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
     path("registrations/<str:token>", registration_views.registration_page, name="registration-page"),
     path("labs/", lab_views.lab_list, name="lab-list"),
@@ -45,6 +45,7 @@ urlpatterns = [
     path("network/", network_views.network_overview, name="network"),
     path("ideas/", idea_views.idea_list, name="idea-list"),
     path("ideas/<uuid:uuid>", idea_views.idea_detail, name="idea-detail"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", staff.staff_home, name="staff-home"),
@@ -69,6 +70,7 @@ urlpatterns = [
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
     path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
+    path("staff/privacy/", privacy.staff_privacy, name="staff-privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

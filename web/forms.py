@@ -20,7 +20,7 @@ from federation.models import Block
 from hub.admin_base import ItemAdminForm
 from hub.choices import PUBLISHED, AccessibilityFeature, TargetGroup, Visibility
 from hub.forms import item_form_class
-from hub.models import Lab
+from hub.models import Lab, PrivacyNotice
 from ideas.models import ANSWER_MAX as IDEA_ANSWER_MAX
 from ideas.models import AUTHOR_NAME_MAX as IDEA_AUTHOR_NAME_MAX
 from ideas.models import DISTRICT_MAX as IDEA_DISTRICT_MAX
@@ -291,6 +291,38 @@ class OriginForm(forms.Form):
     origin = OriginField()
 
 
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…), headings with “##”.")
+
+
+class PrivacyNoticeForm(forms.Form):
+    """The node's privacy notice: who is responsible, the text in German and English, the consent sentences."""
+
+    contact = forms.CharField(
+        label=_("Who is responsible"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Name, address and e-mail of the lab or city office responsible (Markdown)."),
+    )
+    text_de = forms.CharField(
+        label=_("Notice in German"), max_length=30000, help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 16, "lang": "de"}),
+    )
+    text_en = forms.CharField(
+        label=_("Notice in English"), max_length=30000, help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 16, "lang": "en"}),
+    )
+    consent_de = forms.CharField(
+        label=_("Consent sentence in German"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "de"}),
+        help_text=_("The sentence beside the consent box of the registration form; one line, no Markdown."),
+    )
+    consent_en = forms.CharField(
+        label=_("Consent sentence in English"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        help_text=_("The sentence beside the consent box of the registration form; one line, no Markdown."),
+    )
+
+    def __init__(self, *args: Any, notice: PrivacyNotice, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(notice, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+
+
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:
     """Put a service's errors at the form's fields; return the messages no field of the form shows."""
     if not hasattr(error, "error_dict"):
@@ -398,39 +430,6 @@ class IdeaLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["event_iris"].choices = events
         self.fields["method_iris"].choices = methods
-
-
-class RegistrationForm(forms.Form):
-    """A person registers for an event on this node: name, e-mail, consent, and what the event asks."""
-
-    name = forms.CharField(label=_("Your name"), max_length=100,
-                           help_text=_("A first name or a pseudonym is enough."))
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
-                             help_text=_("We send you a link to confirm; only a confirmed registration gets a seat."))
-    companions = forms.IntegerField(label=_("People you bring along"), min_value=0, initial=0)
-    needs = forms.MultipleChoiceField(label=_("I need …"), required=False, widget=forms.CheckboxSelectMultiple)
-    answer = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    consent = forms.BooleanField(label=_("I agree to the privacy notice below."))
-
-    def __init__(self, *args: Any, event: Event, consent_text: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.event = event
-        self.fields["consent"].help_text = consent_text
-        if event.max_companions:
-            self.fields["companions"].max_value = event.max_companions
-            self.fields["companions"].validators.append(MaxValueValidator(event.max_companions))
-            self.fields["companions"].help_text = _("At most %(count)d.") % {"count": event.max_companions}
-        else:
-            del self.fields["companions"]
-        features = [(value, label) for value, label in AccessibilityFeature.choices if value in event.accessibility_features]
-        if features:
-            self.fields["needs"].choices = features
-        else:
-            del self.fields["needs"]
-        if event.question:
-            self.fields["answer"].label = event.question
-        else:
-            del self.fields["answer"]
 
 
 class CheckInForm(forms.Form):

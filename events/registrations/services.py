@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import LANGUAGES, Event, Registration, new_check_in_code
@@ -27,9 +25,9 @@ from events.registrations.mails import MailKind
 from events.registrations.outbox import mail_soon, seats_publish_soon
 from events.registrations.tokens import token_new
 from hub.choices import EventStatus, RegistrationStatus
+from hub.privacy import privacy_consent_text
 from hub.problems import Conflict
 from hub.roles import raise_unless_may_edit
-from hub.selectors import local_node
 from hub.services.items import raise_if_not_local
 
 PENDING_FOR = timedelta(hours=48)
@@ -242,13 +240,11 @@ def raise_if_over(event: Event) -> None:
 
 
 def consent_text(event: Event, language: str) -> str:
-    """What a person agrees to when they register, in their language; it is stored with the time."""
-    with translation.override(language):
-        return gettext(
-            "I agree that %(node)s keeps my name, my e-mail address and my answers to manage my registration "
-            "for “%(event)s”, and erases them %(days)d days after the event. I can see, cancel and erase my "
-            "registration at any time through the link in the mail."
-        ) % {"node": local_node().name, "event": event.title, "days": settings.HUB_REGISTRATION_RETENTION_DAYS}
+    """What a person agrees to when they register: the privacy notice's consent sentence and its version, in their language.
+
+    It is stored with the time; the notice's version names the text they could read (``hub.privacy``).
+    """
+    return privacy_consent_text(language)
 
 
 def _cancel(registration: Registration) -> Registration:

@@ -1,7 +1,8 @@
 """Every URL of the node, by route and name: moving code between folders must not move an address.
 
-Added on purpose: registration on this node (issue 13): its page, the event's form, the staff's pages,
-the API's endpoints.
+Added on purpose: registration on this node (issue 13): the event's form, the token's page, the staff's
+pages, the API's endpoints; the privacy notice and its staff page.
+
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5). The admin's own pages are left out (only its root is kept): they
 follow the models registered there.
@@ -31,6 +32,7 @@ URLS = [
     ('network/', 'network'),
     ('ideas/', 'idea-list'),
     ('ideas/<uuid:uuid>', 'idea-detail'),
+    ('privacy/', 'privacy'),
     ('accounts/login/', 'login'),
     ('accounts/logout/', 'logout'),
     ('staff/', 'staff-home'),
@@ -51,6 +53,7 @@ URLS = [
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
     ('staff/blocks/', 'staff-blocks'),
+    ('staff/privacy/', 'staff-privacy'),
     ('healthz', 'healthz'),
     ('readyz', 'readyz'),
     ('metrics', 'metrics'),

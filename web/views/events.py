@@ -30,7 +30,7 @@ from web.forms import EventForm, form_add_service_errors
 from web.items import gone_response, item_response
 from web.jsonld import event_schema_org
 from web.paging import PAGE_SIZES
-from web.views.registrations import registration_form
+from web.registering import RegistrationOffer, registration_offer
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -75,11 +75,9 @@ class EventPage:
         return event_schema_org(self.event)
 
     @cached_property
-    def registration_form(self):
-        """The form to register, for this node's event while it takes registrations."""
-        if not (self.event.is_local and self.event.registers_here):
-            return None
-        return registration_form(self.request, self.event)
+    def registration(self) -> RegistrationOffer | None:
+        """The seats and the form to register, for an event people register for on its node."""
+        return registration_offer(self.event)
 
     @cached_property
     def methods(self) -> list:

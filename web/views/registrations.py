@@ -7,76 +7,27 @@ a person, so no browser or proxy keeps it, and search engines are asked not to i
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from events.models import LANGUAGES, Event, Registration
+from events.models import LANGUAGES, Registration
 from events.registrations.mails import event_when, event_where
 from events.registrations.services import (
-    consent_text,
-    raise_unless_open,
     registration_cancel,
     registration_confirm,
     registration_erase,
-    registration_request,
 )
 from events.registrations.tokens import registration_by_token
-from events.selectors import event_for_reader
-from federation.throttle import registration_wait
-from hub.access import can_see_network
 from hub.choices import AccessibilityFeature, RegistrationStatus
 from hub.problems import Conflict
 from web.access import page
-from web.forms import RegistrationForm, form_add_service_errors
 
 ACTIONS = {"confirm": registration_confirm, "cancel": registration_cancel}
 PRIVATE = {"X-Robots-Tag": "noindex, nofollow"}
-
-
-def registration_form(request: HttpRequest, event: Event, data=None) -> RegistrationForm | None:
-    """The form to register for this node's event while it takes registrations; None otherwise."""
-    try:
-        raise_unless_open(event)
-    except Conflict:
-        return None
-    return RegistrationForm(data, event=event, consent_text=consent_text(event, page_language()))
-
-
-@never_cache
-@require_POST
-def event_register(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """POST /events/<uuid>/register: ask for a seat; the answer is the same whether the address was registered before."""
-    event = event_for_reader(uuid=uuid, include_network=can_see_network(request), include_drafts=False)
-    if event is None or not event.is_local:
-        raise Http404
-    form = registration_form(request, event, request.POST)
-    if form is None:
-        return page(request, "web/registrations/closed.html", {"event": event}, status=409)
-    other_errors: list[str] = []
-    if form.is_valid():
-        wait = registration_wait(request=request, email=form.cleaned_data["email"])
-        if wait is not None:
-            minutes = max(1, wait // 60)
-            other_errors = [_("Too many registrations from here; please try again in %(minutes)d minutes.") % {"minutes": minutes}]
-            return page(request, "web/registrations/register.html", {"event": event, "form": form, "other_errors": other_errors}, status=429)
-        try:
-            registration_request(event=event, language=page_language(), **_answers(form))
-        except ValidationError as error:
-            other_errors = form_add_service_errors(form, error)
-        except Conflict as conflict:
-            other_errors = [conflict.message]
-        else:
-            return page(request, "web/registrations/requested.html", {"event": event, "email": form.cleaned_data["email"]})
-    return page(request, "web/registrations/register.html", {"event": event, "form": form, "other_errors": other_errors},
-                status=400)
 
 
 @never_cache
@@ -117,12 +68,6 @@ def _context(registration: Registration) -> dict:
         "may_confirm": registration.status == RegistrationStatus.PENDING and not registration.is_expired,
         "may_cancel": registration.status != RegistrationStatus.CANCELLED,
     }
-
-
-def _answers(form: RegistrationForm) -> dict:
-    data = form.cleaned_data
-    return {"name": data["name"], "email": data["email"], "consent": data["consent"],
-            "companions": data.get("companions") or 0, "needs": data.get("needs") or [], "answer": data.get("answer") or ""}
 
 
 def page_language() -> str:

@@ -16,7 +16,7 @@ def event_form(lab, **fields):
         "title": "Reparaturcafé", "lab": lab.iri, "status": "scheduled", "start_0": "14.05.2027", "start_1": "18:00:00",
         "end_0": "14.05.2027", "end_1": "21:00:00", "timezone": "Europe/Berlin", "attendance_mode": "in-person",
         "place_name": "Stadtteilzentrum", "registration": "none", "visibility": "public", "is_free": "on",
-        "languages": "de", "keywords": "", "method_iris": "",
+        "languages": "de", "keywords": "", "method_iris": "", "held_back_seats": "0", "max_companions": "0",
     }
     return data | fields
 

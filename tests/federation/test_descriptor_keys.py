@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from federation.codecs import DescribedKey, DocumentError, from_document, node_to_document
+from federation.jsonld import canonize
 from federation.keyring import descriptor_chain, keyring_described, rotation_refusal
 from federation.proofs import sign_jcs_chain
 from hub import multikey
@@ -128,3 +129,13 @@ def test_a_descriptor_whose_key_list_is_malformed_is_refused(old, new, change, m
     change(document)
     with pytest.raises(DocumentError, match=message):
         from_document(document)
+
+
+def test_retired_and_revoked_are_defined_terms_that_rdf_canonicalisation_keeps(old, new):
+    third = multikey.generate_key()
+    keys = [DescribedKey(id=KEY_3, key=public(third)), DescribedKey(id=KEY_2, key=public(new), revoked=ROTATED),
+            DescribedKey(id=KEY_1, key=public(old), retired=ROTATED)]
+    unsigned = {name: value for name, value in descriptor(keys, [(third, KEY_3)]).items() if name != "proof"}
+    quads = canonize(unsigned)
+    assert f'<{KEY_1}> <https://w3id.org/stadtlabor/ns#retired> "2026-12-01T09:00:00Z"' in quads
+    assert f'<{KEY_2}> <https://w3id.org/security#revoked> "2026-12-01T09:00:00Z"' in quads

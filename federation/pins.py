@@ -63,6 +63,7 @@ class PinChange:
     replaced: bool = False
     removed: int = 0
     previous_key: str = ""
+    offered: bool = False  # the key of the descriptor the node offered: its earlier keys kept as it lists them
 
 
 def pin_record(*, node: Node, source: str, note: str = "", by: str = "") -> KeyPin:
@@ -186,7 +187,7 @@ def _offered_pin(node: Node, offered: tuple[dict[str, Any], Decoded]) -> PinChan
     keys_record(node=node, decoded=decoded, source=NodeKey.Source.OPERATOR)
     removed = held_reverify(node)
     peers_rewind()  # what the new key signed was refused until now; it comes back through the usual checks
-    return PinChange(node=node, replaced=True, removed=len(removed), previous_key=previous)
+    return PinChange(node=node, replaced=True, removed=len(removed), previous_key=previous, offered=True)
 
 
 def origin_iri(text: str) -> str:

@@ -58,8 +58,8 @@ class KeyActions:
             self.stdout.write(f"  key {pinned.key}  fingerprint {pinned.fingerprint}")
             by = f" by {pinned.pinned_by}" if pinned.pinned_by else ""
             note = f" ({pinned.note})" if pinned.note else ""
-            self.stdout.write(f"  {pinned.key_id or 'its key id is not known yet'}: {PINNED_FROM[pinned.source]}{by}, "
-                              f"{_when(pinned.pinned_at)}{note}")
+            ident = f"key id {pinned.key_id}" if pinned.key_id else "its key id is not known yet"
+            self.stdout.write(f"  {PINNED_FROM[pinned.source]}{by}, {_when(pinned.pinned_at)}{note}; {ident}")
             self._history(pinned)
         for waiting in origins_waiting():
             self.stdout.write(
@@ -98,7 +98,10 @@ class KeyActions:
         except PinRefused as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"Pinned {key} ({fingerprint(key)}) for {iri}, as confirmed by an operator."))
-        if change.replaced:
+        if change.offered:
+            self.stdout.write(f"Removed {change.removed} item(s) that the node's earlier keys, as its descriptor lists "
+                              "them, no longer admit; every peer's feed is read again from the start at its next sync.")
+        elif change.replaced:
             self.stdout.write(f"Removed {change.removed} item(s) that verified with the old key; every peer's "
                               "feed is read again from the start at its next sync.")
 

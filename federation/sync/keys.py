@@ -125,19 +125,28 @@ class PageKeys:
         self.fetched.append(descriptor)
 
     def _rotations(self, received: list[Received], result: PageResult, source: str | None) -> None:
-        """Accept the rotations of pinned origins the page brings (newest first); refuse and report the others."""
+        """Take the key lists of the page's descriptors of pinned origins (newest first): a descriptor of the pinned
+        key states the node's earlier keys; one of another key is a rotation, accepted when the pinned key signed
+        its chain, refused and reported otherwise."""
         descriptors = [item for item in received if item.decoded.type == "Node" and item.iri in self.rings]
+        taken: set[str] = set()
         for item in sorted(descriptors, key=lambda item: -item.decoded.version):
-            ring = self.rings[item.iri]
-            if item.decoded.fields["public_key_multibase"] == ring.current.key:
+            if item.iri in taken:
                 continue
+            ring = self.rings[item.iri]
             try:
-                refusal = rotation_refusal(item.decoded, descriptor_chain(item.document, item.decoded), ring)
-            except DocumentError as error:
-                refusal = f"{error}; the pinned key is kept"
+                signers = descriptor_chain(item.document, item.decoded)
+            except DocumentError:
+                continue  # refused with the reason when its proof is checked
+            if item.decoded.fields["public_key_multibase"] == ring.current.key:
+                self.rings[item.iri] = keyring_described(item.iri, item.decoded.related["keys"])
+                taken.add(item.iri)
+                continue
+            refusal = rotation_refusal(item.decoded, signers, ring)
             if refusal is None:
                 self.rings[item.iri] = keyring_described(item.iri, item.decoded.related["keys"])
                 self.rotated.add(item.iri)
+                taken.add(item.iri)
                 continue
             result.reject(item.iri, refusal)
             self.refused.add(id(item))

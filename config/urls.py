@@ -7,7 +7,7 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, pages, staff
+from web.views import blocks, keys, pages, staff
 from web.views import events as event_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
@@ -51,6 +51,7 @@ urlpatterns = [
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
     path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
+    path("staff/keys/", keys.staff_keys, name="staff-keys"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

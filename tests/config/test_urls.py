@@ -37,6 +37,7 @@ URLS = [
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
     ('staff/blocks/', 'staff-blocks'),
+    ('staff/keys/', 'staff-keys'),
     ('healthz', 'healthz'),
     ('readyz', 'readyz'),
     ('metrics', 'metrics'),

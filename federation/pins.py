@@ -169,11 +169,14 @@ def offered_descriptor(node: Node, key: str) -> tuple[dict[str, Any], Decoded] |
     text = KeyPin.objects.filter(node=node).values_list("offered_document", flat=True).first()
     if not text:
         return None
-    document = orjson.loads(text)
-    decoded = from_document(document)
-    if decoded.fields["public_key_multibase"] != key:
+    try:
+        document = orjson.loads(text)
+        decoded = from_document(document)
+        if decoded.fields["public_key_multibase"] != key:
+            return None
+        descriptor_chain(document, decoded)
+    except (orjson.JSONDecodeError, DocumentError):
         return None
-    descriptor_chain(document, decoded)
     return document, decoded
 
 

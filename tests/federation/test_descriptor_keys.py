@@ -11,11 +11,11 @@ import pytest
 from federation.codecs import DescribedKey, DocumentError, from_document, node_to_document
 from federation.jsonld import canonize
 from federation.keyring import descriptor_chain, keyring_described, rotation_refusal
-from federation.proofs import sign_jcs_chain
+from federation.proofs import sign_jcs, sign_jcs_chain
 from hub import multikey
 from hub.models import Node
 
-from .conftest import NODE
+from .conftest import ITEM_CONTEXT, NODE, js_verify
 
 KEY_1, KEY_2, KEY_3 = NODE + "#key-1", NODE + "#key-2", NODE + "#key-3"
 ROTATED = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -139,3 +139,12 @@ def test_retired_and_revoked_are_defined_terms_that_rdf_canonicalisation_keeps(o
     quads = canonize(unsigned)
     assert f'<{KEY_1}> <https://w3id.org/stadtlabor/ns#retired> "2026-12-01T09:00:00Z"' in quads
     assert f'<{KEY_2}> <https://w3id.org/security#revoked> "2026-12-01T09:00:00Z"' in quads
+
+
+def test_js_verifies_old_and_new_items_against_the_rotated_descriptor_as_controller_document(node_modules, old, new):
+    """Old items stay verifiable by independent implementations: the retired key stays under assertionMethod."""
+    unsigned = {name: value for name, value in descriptor(rotation(old, new), [(new, KEY_2)]).items() if name != "proof"}
+    item = {"@context": list(ITEM_CONTEXT), "id": NODE + "events/5b0f3c1e-6a43-4b8e-9d2c-0c3f6a1e2b7d",
+            "type": "Event", "name": "Zukunftswerkstatt"}
+    for key, method in ((old, KEY_1), (new, KEY_2)):
+        assert js_verify(sign_jcs(item, key, method), unsigned) == {"verified": True, "error": None}

@@ -136,17 +136,16 @@ def _next_number(history: list[NodeKey]) -> int:
 def _sign_again(node: Node, revoked: list[NodeKey]) -> int:
     """Sign again, as a new version, what this node signed with the revoked keys from their revocation on."""
     cutoff = {row.key_id: row.revoked_at for row in revoked}
-    count = 0
-    entries = ChangeLogEntry.objects.filter(origin=node).exclude(iri=node.iri)
-    for entry in entries.iterator():
-        proof = orjson.loads(entry.document).get("proof") or {}
-        since = cutoff.get(proof.get("verificationMethod"))
-        created = proof_created(orjson.loads(entry.document))
-        if since is None or (created is not None and created < since):
-            continue
+    due = []
+    for entry in ChangeLogEntry.objects.filter(origin=node).exclude(iri=node.iri):  # read whole before writing
+        document = orjson.loads(entry.document)
+        since = cutoff.get((document.get("proof") or {}).get("verificationMethod"))
+        created = proof_created(document)
+        if since is not None and (created is None or created >= since):
+            due.append(entry)
+    for entry in due:
         _sign_entry_again(node, entry)
-        count += 1
-    return count
+    return len(due)
 
 
 def _sign_entry_again(node: Node, entry: ChangeLogEntry) -> None:

@@ -150,9 +150,9 @@ def rotation_refusal(decoded: Decoded, signers: list[DescribedKey], pinned: Keyr
                 f"{described.revoked:%Y-%m-%d %H:%M:%S}Z; a key that replaces a revoked one is not signed by it, so "
                 "only an operator can pin it: compare the fingerprint with the node's operators, then run "
                 f"`manage.py peer repin {decoded.iri} --key {new.key}`; the pinned key is kept until then")
-    return (f"{offered} is not signed by the key pinned for this node ({current.key_id or 'its key'}, "
-            f"{fingerprint(current.key)}): a rotation must be signed by the pinned key first (protocol section 3); "
-            "the pinned key is kept")
+    return (f"{offered} conflicts with the key pinned for this node ({current.key_id or 'its key'}, "
+            f"{fingerprint(current.key)}): a new key is accepted only from a rotation that the pinned key signed "
+            "(protocol section 3); the pinned key is kept")
 
 
 def fingerprint(key_text: str) -> str:

@@ -102,7 +102,7 @@ def test_a_forged_rotation_relayed_by_a_peer_is_refused_reported_and_the_pin_sta
     result = apply(relay_peer, forged_descriptor, forged_item)
 
     found = reasons(result)
-    assert "is not signed by the key pinned for this node" in found[city.iri] and "pinned key is kept" in found[city.iri]
+    assert "conflicts with the key pinned for this node" in found[city.iri] and "pinned key is kept" in found[city.iri]
     assert f"proof not verified against the key of {city.iri}" in found[forged_item["id"]]
     assert (result.applied, pinned(city).public_key_multibase) == (0, old_key)
     assert not held(forged_item["id"]) and KeyPin.objects.get(node__iri=city.iri).source == "joined"
@@ -160,7 +160,7 @@ def test_a_new_key_the_origin_serves_itself_without_the_chain_is_refused_and_off
     city.key = generate_key()  # restarted with a fresh key file: no chain
     result = apply(city_peer, city.descriptor(version=2), cursor="2")
 
-    assert "is not signed by the key pinned for this node" in reasons(result)[city.iri]
+    assert "conflicts with the key pinned for this node" in reasons(result)[city.iri]
     assert pinned(city).public_key_multibase == old_key
     listing = keys_listing()
     assert "OFFERED on" in listing and city.public_key in listing

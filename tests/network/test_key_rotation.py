@@ -75,7 +75,7 @@ def test_a_rotation_reaches_peers_and_relayed_nodes_and_a_forged_one_is_refused(
     for node in (b, c):  # each pulls the forgery from the dishonest peer, and A's rotation from A or through B
         report = node.sync()
         found = rejections(report)
-        assert "is not signed by the key pinned for this node" in found[a.iri], report
+        assert "conflicts with the key pinned for this node" in found[a.iri], report
         assert f"proof not verified against the key of {a.iri}" in found[forged_item["id"]], report
         assert found.keys() == {a.iri, forged_item["id"]}, report
         pin = pin_of(node, a.iri)

@@ -35,9 +35,9 @@ from federation.codecs.blocklists import (
 )
 from federation.codecs.shape import DocumentError
 from federation.documents import signed
+from federation.key_history import keyrings_of
 from federation.keyring import proof_created
 from federation.models import Block, BlockListSubscription, Peer
-from federation.pins import keyrings_of
 from federation.proofs import JCS, ProofError, verify
 from federation.sync.pull import FeedError, token_for
 from hub.models import Node

@@ -26,10 +26,10 @@ from federation.codecs import DocumentError, from_document
 from federation.codecs.common import DATA_INTEGRITY
 from federation.documents import signed
 from federation.feed import AS_CONTEXT
+from federation.key_history import keys_record
 from federation.keyring import Keyring, descriptor_chain, keyring_described, proof_created
 from federation.models import NodeKey
 from federation.nudges import peers_nudge_soon
-from federation.pins import keys_record
 from federation.proofs import ProofError, verify
 from federation.sync.apply import ITEM_MODELS, Received, items_store, received_change
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large

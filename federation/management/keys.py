@@ -8,12 +8,12 @@ from argparse import _SubParsersAction
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from federation.key_history import items_not_admitted
 from federation.keyring import keyring_described
 from federation.pins import (
     PinnedKey,
     PinRefused,
     fingerprint,
-    items_not_admitted,
     offered_descriptor,
     origin_iri,
     origin_items,

@@ -24,9 +24,10 @@ from django.utils import timezone
 from events.models import Event
 from federation.blocks import origin_policy, peers_rewind
 from federation.codecs import Decoded, DocumentError, from_document
+from federation.key_history import held_reverify, keys_record
 from federation.models import KeyPin, NodeKey, Peer
 from federation.nudges import peers_nudge_soon
-from federation.pins import held_reverify, keys_record, pin_record
+from federation.pins import pin_record
 from federation.sync.keys import DescriptorFetch, PageKeys
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from federation.sync.received import PageResult, Received

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from federation.codecs import DocumentError, from_document
+from federation.key_history import keyrings_of
 from federation.keyring import (
     Keyring,
     descriptor_chain,
@@ -29,7 +30,7 @@ from federation.keyring import (
     rotation_refusal,
 )
 from federation.models import KeyPin
-from federation.pins import keyrings_of, trusted_pins
+from federation.pins import trusted_pins
 from federation.proofs import JCS, RDFC, ProofError, verify
 from federation.sync.limits import raise_if_too_large
 from federation.sync.origins import OriginUnreachable

@@ -19,7 +19,7 @@ from federation.models import NodeKey
 from federation.proofs import verify
 from federation.rotation import RotationError, key_revoke, key_rotate
 from hub import identity
-from hub.models import ChangeLogEntry, Node
+from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM, RoleRequired
 from methods.models import MethodCard
 from methods.services import method_create
@@ -207,3 +207,29 @@ def test_revoke_key_since_an_earlier_time_signs_again_what_this_node_signed_sinc
 def test_revoke_key_refuses_a_revocation_time_in_the_future(node):
     with pytest.raises(RotationError, match="future"):
         key_revoke(actor=SYSTEM, since=timezone.now() + timedelta(hours=1))
+
+
+@pytest.mark.django_db
+def test_a_bundle_exported_after_a_rotation_moves_with_the_key_history(
+    node, published, lab, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        key_rotate(actor=SYSTEM)
+    fresh = create_method(lab, "Ideenwand")
+    documents = {iri: stored(iri) for iri in (published.iri, fresh.iri)}
+    path = tmp_path / "bundle.json"
+    call_command("export", str(path), stdout=io.StringIO())
+    for model in (MethodCard, Lab):
+        model.objects.all().delete()
+    ChangeLogEntry.objects.all().delete()
+    NodeKey.objects.all().delete()
+    Node.objects.all().delete()  # a fresh database; the key files stay
+
+    call_command("import", str(path), stdout=io.StringIO())
+    node = Node.objects.get(is_local=True)
+    assert node.key_id == node.iri + "#key-2"
+    assert {iri: stored(iri) for iri in documents} == documents  # #key-1's and #key-2's proofs, as signed
+    assert dict(NodeKey.objects.filter(node=node).values_list("key_id", "status")) == {
+        node.iri + "#key-1": "retired", node.iri + "#key-2": "current"}
+    next_lab_change = create_method(Lab.objects.get(origin=node), "Danach")
+    assert signer_of(stored(next_lab_change.iri)) == node.iri + "#key-2"

@@ -57,6 +57,7 @@ class PageKeys:
         self.rotated: set[str] = set()  # origins whose rotation this page brings
         self.offered: dict[str, Received] = {}  # refused descriptors the origin served itself
         self.to_check: set[str] = set()  # origins whose own descriptor is to be fetched
+        self._chained: set[int] = set()  # descriptors whose proof chain was checked already
 
     @classmethod
     def for_page(cls, received: list[Received], result: PageResult, fetch: DescriptorFetch | None,
@@ -139,6 +140,7 @@ class PageKeys:
                 signers = descriptor_chain(item.document, item.decoded)
             except DocumentError:
                 continue  # refused with the reason when its proof is checked
+            self._chained.add(id(item))
             if item.decoded.fields["public_key_multibase"] == ring.current.key:
                 self.rings[item.iri] = keyring_described(item.iri, item.decoded.related["keys"])
                 taken.add(item.iri)
@@ -182,6 +184,8 @@ class PageKeys:
         if item.decoded.fields["public_key_multibase"] != ring.current.key:
             result.reject(item.iri, self._conflict(item))
             return False
+        if id(item) in self._chained:
+            return True
         try:
             descriptor_chain(item.document, item.decoded)
         except DocumentError as error:

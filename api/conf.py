@@ -60,5 +60,8 @@ SPECTACULAR_SETTINGS: dict = {
         "EventStatus": "hub.choices.EventStatus",
         "AccessibilityFeature": "hub.choices.AccessibilityFeature",
         "Registration": "hub.choices.Registration",
+        "IdeaStatus": "ideas.models.IdeaStatus",
+        "RegistrationStatus": "hub.choices.RegistrationStatus",
+        "RegistrantLanguage": "events.models.LANGUAGES",
     },
 }

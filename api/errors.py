@@ -14,7 +14,17 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from hub.problems import PROBLEM_CONTENT_TYPE, problem
+from hub.problems import PROBLEM_CONTENT_TYPE, Conflict, problem
+
+
+class ConflictError(exceptions.APIException):
+    """A request the state of things refuses (409), naming what it is about as ``errors`` does for a 400."""
+
+    status_code = 409
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__(conflict.message)
+        self.field = conflict.field
 
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -27,6 +37,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         response.data = problem(400, validation_detail(errors), instance=instance, errors=errors)
+    elif isinstance(exc, ConflictError):
+        response.data = problem(409, str(exc.detail), instance=instance, errors={exc.field: [str(exc.detail)]})
     else:
         response.data = problem(response.status_code, detail_text(exc.detail), instance=instance)
     response.content_type = PROBLEM_CONTENT_TYPE
@@ -41,6 +53,8 @@ def as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, Conflict):
+        return ConflictError(exc)
     return exc
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -71,3 +72,40 @@ class ReadOrWriteLocalItems(BasePermission):
             "Only lab editors and node administrators may change this node's items; the owner of this token is neither."
         )
         return grants_of(token_owner(request.auth)).writes_items
+
+
+class WritersOnly(ReadOrWriteLocalItems):
+    """Lab editors and node administrators only, by a token with scope ``write`` or a login, for reads too.
+
+    The staff's view of ideas waiting for moderation is no public read.
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Allow lab editors and node administrators with the right token or login, whatever the method."""
+        if isinstance(request.auth, AccessToken):
+            return self.token_may_write(request)
+        self.message = _("Only lab editors and node administrators may moderate this node's ideas.")
+        return grants_of(request.user).writes_items
+
+
+class AnyoneMaySend(BasePermission):
+    """Anyone may send (an idea, without an account); the view throttles per address."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return True
+
+
+def raise_unless_staff_writer(request: Request) -> None:
+    """Refuse a request that is not from a lab editor or node administrator with scope ``write`` or a login.
+
+    For the staff's operations on an event's registrations, reads included: they show personal data.
+    Which event's registrations the person may see, the services check (their lab's).
+    """
+    if request.auth is None and not request.user.is_authenticated:
+        raise NotAuthenticated()
+    permission = ReadOrWriteLocalItems()
+    allowed = permission.token_may_write(request) if isinstance(request.auth, AccessToken) else \
+        grants_of(request.user).writes_items
+    if not allowed:
+        raise PermissionDenied(permission.message if isinstance(request.auth, AccessToken) else _(
+            "Only lab editors and node administrators may see and change registrations."))

@@ -12,7 +12,7 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_mock_request
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from oauth2_provider.scopes import get_scopes_backend
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from api.fields import ANY_TEXT
 from api.permissions import WRITE_SCOPE
+from events.registrations.tokens import TOKEN_PATTERN
 from hub.access import READING_SCOPES
 from hub.problems import PROBLEM_CONTENT_TYPE
 
@@ -71,6 +72,13 @@ class ProblemSerializer(serializers.Serializer):
         required=False,
         help_text="for invalid input (400): each field, nested ones as steps.0.title, with its messages",
     )
+
+
+# The secret from a registration's mail: 43 characters of URL-safe base64 (256 bits).
+TOKEN_PARAMETER = OpenApiParameter(
+    "token", {"type": "string", "pattern": f"^{TOKEN_PATTERN}$"}, OpenApiParameter.PATH,
+    description="The last segment of the link in the registration's mails.",
+)
 
 
 def problems(*statuses: int) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Model
 from django.utils import timezone
@@ -22,6 +23,7 @@ from api.fields import (
     ChoiceListField,
     CoordinateField,
     HttpUrlField,
+    JsonTyped,
     LabField,
     LanguageField,
     OffsetDateTimeField,
@@ -35,8 +37,11 @@ from api.fields import (
     optional_text,
     text_list,
 )
-from events.models import DEFAULT_TIMEZONE, LARGEST_AUDIENCE, Event
+from events.models import DEFAULT_TIMEZONE, LANGUAGES, LARGEST_AUDIENCE, MOST_COMPANIONS, Event
+from events.models import Registration as EventRegistration
+from events.registrations.services import MAX_NAME, MAX_TEXT
 from hub.choices import (
+    PUBLISHED,
     AccessibilityFeature,
     AttendanceMode,
     Difficulty,
@@ -44,11 +49,21 @@ from hub.choices import (
     License,
     Phase,
     Registration,
+    RegistrationStatus,
     TargetGroup,
     Visibility,
 )
 from hub.models import Lab, Node
 from hub.services.items import raise_if_unknown_fields
+from ideas.models import ANSWER_MAX as IDEA_ANSWER_MAX
+from ideas.models import AUTHOR_NAME_MAX as IDEA_AUTHOR_NAME_MAX
+from ideas.models import DISTRICT_MAX as IDEA_DISTRICT_MAX
+from ideas.models import REASON_MAX as IDEA_REASON_MAX
+from ideas.models import TEXT_MAX as IDEA_TEXT_MAX
+from ideas.models import TITLE_MAX as IDEA_TITLE_MAX
+from ideas.models import TRAVELLING as IDEA_TRAVELLING
+from ideas.models import Idea, IdeaStatus
+from ideas.services import MAX_LINKS as IDEA_MAX_LINKS
 from methods.models import LARGEST_GROUP, MINUTES_IN_A_WEEK, MethodCard, MethodStep
 from methods.services import MAX_STEPS
 
@@ -204,9 +219,14 @@ class ZonedDateTimeField(serializers.Field):
         self.attribute = attribute
         super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, event: Event) -> str:
-        """The time as the event's zone shows it."""
-        return rfc3339(getattr(event, self.attribute), ZoneInfo(event.timezone))
+    def to_representation(self, event: Event) -> str | None:
+        """The time as the event's zone shows it (null for an optional time not given)."""
+        return zoned(getattr(event, self.attribute), event)
+
+
+def zoned(value: datetime | None, event: Event) -> str | None:
+    """A time of the event in RFC 3339 with the offset of the event's zone; None stays None."""
+    return None if value is None else rfc3339(value, ZoneInfo(event.timezone))
 
 
 class EventOutputSerializer(ItemOutputSerializer):
@@ -222,13 +242,22 @@ class EventOutputSerializer(ItemOutputSerializer):
     )
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
     method_iris = serializers.ListField(child=serializers.URLField(), read_only=True)
+    remaining_capacity = serializers.IntegerField(
+        source="seats_left", read_only=True, allow_null=True,
+        help_text="Seats open to registration that nobody holds yet (schema:remainingAttendeeCapacity), when people "
+                  "register on the event's node (`registration: node`); the origin's figure for a mirrored event.",
+    )
+    registration_opens = ZonedDateTimeField("registration_opens", allow_null=True)
+    registration_closes = ZonedDateTimeField("registration_closes", allow_null=True)
 
     class Meta:
         model = Event
         fields = ("uuid", *ITEM_FIELDS, "title", "description", "start", "end", "timezone", "attendance_mode",
                   "place_name", "place_address", "latitude", "longitude", "online_url", "lab", "target_groups",
                   "languages", "is_free", "accessibility_features", "accessibility_notes", "capacity",
-                  "registration", "registration_url", "status", "keywords", "method_iris")
+                  "registration", "registration_url", "status", "keywords", "method_iris", "remaining_capacity",
+                  "held_back_seats", "waiting_list", "registration_opens", "registration_closes", "max_companions",
+                  "question")
 
     def to_representation(self, event: Event) -> dict:
         """The event's fields in the declared order, its times in its own zone."""
@@ -246,6 +275,10 @@ class EventOutputSerializer(ItemOutputSerializer):
             "accessibility_notes": event.accessibility_notes, "capacity": event.capacity,
             "registration": event.registration, "registration_url": event.registration_url,
             "status": event.status, "keywords": list(event.keywords), "method_iris": list(event.method_iris),
+            "remaining_capacity": event.seats_left, "held_back_seats": event.held_back_seats,
+            "waiting_list": event.waiting_list, "registration_opens": zoned(event.registration_opens, event),
+            "registration_closes": zoned(event.registration_closes, event), "max_companions": event.max_companions,
+            "question": event.question,
         }
 
 
@@ -345,7 +378,9 @@ class EventInputSerializer(ItemInputSerializer):
     The end lies after the start and at most eight weeks later; an event held in person or hybrid
     needs a place (``place_name`` or ``place_address``), an online or hybrid one an ``online_url``;
     ``registration: required`` needs a ``registration_url``; coordinates come both or neither, and
-    only with a place.
+    only with a place. ``registration: node`` (people register on this node) needs a ``capacity``;
+    ``held_back_seats`` are at most the capacity, and registration closes after it opens and by the
+    event's end. The capacity cannot drop below the seats taken.
     """
 
     model = Event
@@ -372,3 +407,222 @@ class EventInputSerializer(ItemInputSerializer):
     status = serializers.ChoiceField(EventStatus.choices, required=False)
     keywords = text_list(max_length=80)
     method_iris = optional_list(HttpUrlField(max_length=300))
+    held_back_seats = WholeNumberField(min_value=0, max_value=LARGEST_AUDIENCE, default=0,
+                                       help_text="Seats staff give to people who call or come by (registration node).")
+    waiting_list = YesOrNoField(default=False, help_text="Whether people wait for a free seat once the seats are taken.")
+    registration_opens = OffsetDateTimeField(allow_null=True, default=None)
+    registration_closes = OffsetDateTimeField(allow_null=True, default=None)
+    max_companions = WholeNumberField(min_value=0, max_value=MOST_COMPANIONS, default=0,
+                                      help_text="People one registration may bring along.")
+    question = optional_text(300)
+
+
+# --- registrations -------------------------------------------------------------------------------
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    """A registration for an event on this node, by the person themselves or by staff on their behalf.
+
+    A person gives ``name``, ``email`` and ``consent: true``; ``companions`` up to the event's
+    ``max_companions``, ``needs`` from its ``accessibility_features``, an ``answer`` to its
+    ``question``. Staff (scope ``write``, the event's lab) send ``on_behalf: true`` with ``name`` and a
+    ``note`` instead of an e-mail address and consent: that registration is confirmed at once.
+    """
+
+    name = TextField(max_length=MAX_NAME, help_text="A first name or a pseudonym is enough; one line.")
+    email = serializers.EmailField(max_length=254, allow_blank=True, default="")
+    companions = WholeNumberField(min_value=0, max_value=MOST_COMPANIONS, default=0)
+    needs = ChoiceListField(AccessibilityFeature.choices)
+    answer = optional_text(MAX_TEXT)
+    language = serializers.ChoiceField(LANGUAGES, required=False, help_text="The language of the mails; "
+                                       "by default the request's (Accept-Language).")
+    consent = YesOrNoField(default=False, help_text="Consent to the privacy notice: required, except on behalf.")
+    note = optional_text(MAX_TEXT)
+    on_behalf = YesOrNoField(default=False)
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse field names a registration does not have; keep staff's fields and the person's apart."""
+        raise_if_unknown_fields(EventRegistration, self.initial_data, self.fields)
+        if attrs["on_behalf"] and attrs["email"]:
+            raise serializers.ValidationError({"email": [_("A registration on someone's behalf has no e-mail address.")]})
+        if not attrs["on_behalf"] and attrs["note"]:
+            raise serializers.ValidationError({"note": [_("Only staff write a note, with on_behalf.")]})
+        return attrs
+
+
+class RegistrationAcceptedSerializer(serializers.Serializer):
+    """A registration request taken: a mail asks the person to confirm."""
+
+    status = serializers.CharField(help_text="Always `pending`: the mail asks to confirm.")
+
+
+class RegistrationStateSerializer(serializers.Serializer):
+    """Where a registration stands: its status, its place on the waiting list, and the event's IRI."""
+
+    status = serializers.ChoiceField(RegistrationStatus.choices)
+    position = serializers.IntegerField(allow_null=True, help_text="The place on the waiting list, 1 first.")
+    event = serializers.URLField(source="event.iri")
+
+
+class RegistrationDataSerializer(OutputSerializer):
+    """Everything this node keeps about one registration (the right of access), but the hash of its token."""
+
+    event = serializers.URLField(source="event.iri")
+    event_title = serializers.CharField(source="event.title")
+    needs = serializers.ListField(child=serializers.ChoiceField(AccessibilityFeature.choices))
+
+    class Meta:
+        model = EventRegistration
+        fields = ("event", "event_title", "name", "email", "on_behalf", "note", "companions", "needs", "answer",
+                  "language", "consent_text", "consented_at", "status", "position", "code", "created_at",
+                  "expires_at", "confirmed_at", "cancelled_at", "checked_in_at", "reminded_at", "mail_failed_at",
+                  "mail_failure")
+
+
+class RegistrationStaffSerializer(RegistrationDataSerializer):
+    """A registration as the event's staff see it: the person, their seats, status, code and check-in."""
+
+    class Meta(RegistrationDataSerializer.Meta):
+        fields = ("uuid", "name", "email", "on_behalf", "note", "companions", "needs", "answer", "language", "status",
+                  "position", "code", "created_at", "confirmed_at", "cancelled_at", "checked_in_at", "mail_failed_at",
+                  "mail_failure")
+
+
+class RegistrationCountsSerializer(serializers.Serializer):
+    """An event's counts: people on seats (companions included), registrations waiting, people checked in."""
+
+    confirmed = serializers.IntegerField(source="seats_confirmed")
+    waiting = serializers.IntegerField(source="waiting_count")
+    checked_in = serializers.IntegerField(source="checked_in_count")
+    seats_left = serializers.IntegerField(allow_null=True)
+    held_back_left = serializers.IntegerField()
+
+
+class RegistrationListSerializer(serializers.Serializer):
+    """The registrations of one event, in the order they came, with the event's counts."""
+
+    counts = RegistrationCountsSerializer()
+    registrations = RegistrationStaffSerializer(many=True)
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    """The code from a registration's mail (or read from its QR code)."""
+
+    code = TextField(max_length=20, help_text="Six letters and digits; case, spaces and dashes do not matter.")
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse any field but the code."""
+        raise_if_unknown_fields(EventRegistration, self.initial_data, self.fields)
+        return attrs
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+
+class EmailAddressField(JsonTyped, serializers.EmailField):
+    """An e-mail address as a JSON string."""
+
+
+class IdeaOutputSerializer(ItemOutputSerializer):
+    """A published idea, local or mirrored: what its lab made public, never who sent it."""
+
+    lab = LabReferenceSerializer(read_only=True, allow_null=True)
+    status = serializers.ChoiceField([(v, label) for v, label in IdeaStatus.choices if v in IDEA_TRAVELLING], read_only=True)
+    event_iris = serializers.ListField(child=serializers.URLField(), read_only=True)
+    method_iris = serializers.ListField(child=serializers.URLField(), read_only=True)
+
+    class Meta:
+        model = Idea
+        fields = ("uuid", *ITEM_FIELDS, "title", "text", "district", "lab", "status", "answer", "answered_at",
+                  "event_iris", "method_iris")
+
+
+class IdeaModerationSerializer(IdeaOutputSerializer):
+    """An idea of one of the person's labs in any status, with what its staff need: never the author's address."""
+
+    status = serializers.ChoiceField(IdeaStatus.choices, read_only=True)
+    has_email = serializers.BooleanField(source="has_author_email", read_only=True,
+                                         help_text="whether the author left an address for the answer (never shown)")
+
+    class Meta(IdeaOutputSerializer.Meta):
+        fields = (*IdeaOutputSerializer.Meta.fields, "author_name", "has_email", "decline_reason", "moderated_at",
+                  "author_erased_at")
+
+
+class IdeaSubmittedSerializer(serializers.Serializer):
+    """What the sender of an idea learns: it waits for the lab's moderation."""
+
+    status = serializers.ChoiceField([IdeaStatus.SUBMITTED], help_text="always submitted: the lab moderates every idea")
+
+
+class IdeaInputSerializer(serializers.Serializer):
+    """A citizen's idea for a lab; ``name`` and ``email`` only for an answer, never published."""
+
+    title = TextField(max_length=IDEA_TITLE_MAX, help_text="one line")
+    text = TextField(max_length=IDEA_TEXT_MAX)
+    district = optional_text(IDEA_DISTRICT_MAX)
+    name = optional_text(IDEA_AUTHOR_NAME_MAX)
+    email = EmailAddressField(allow_blank=True, default="", help_text="for the lab's answer; erased on schedule")
+    language = serializers.ChoiceField(settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+                                       help_text="the language the answer is written to the author in")
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse field names an idea does not have, naming them."""
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaPublishInputSerializer(serializers.Serializer):
+    """Publishing an idea, with the lab's public answer if there is one yet."""
+
+    answer = optional_text(IDEA_ANSWER_MAX)
+    visibility = serializers.ChoiceField([(v, label) for v, label in Visibility.choices if v in PUBLISHED],
+                                         default=Visibility.PUBLIC)
+
+    def validate(self, attrs: dict) -> dict:
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaAnswerInputSerializer(serializers.Serializer):
+    """The lab's public answer to a published idea (sent to the author too)."""
+
+    answer = TextField(max_length=IDEA_ANSWER_MAX)
+
+    def validate(self, attrs: dict) -> dict:
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaDeclineInputSerializer(serializers.Serializer):
+    """Declining an idea, with the reason the author is sent (never published)."""
+
+    reason = TextField(max_length=IDEA_REASON_MAX)
+
+    def validate(self, attrs: dict) -> dict:
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        return attrs
+
+
+class IdeaLinksInputSerializer(serializers.Serializer):
+    """The events and method cards that took a published idea up, replacing the earlier ones.
+
+    Each IRI must name an event or method card this node holds (its own or mirrored).
+    """
+
+    event_iris = serializers.ListField(child=HttpUrlField(max_length=300), max_length=IDEA_MAX_LINKS, default=list)
+    method_iris = serializers.ListField(child=HttpUrlField(max_length=300), max_length=IDEA_MAX_LINKS, default=list)
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse unknown fields and IRIs of events or method cards this node does not hold."""
+        raise_if_unknown_fields(Idea, self.initial_data, self.fields)
+        errors = {}
+        for name, model in (("event_iris", Event), ("method_iris", MethodCard)):
+            held = set(model.objects.filter(iri__in=attrs[name]).exclude(visibility=Visibility.DRAFT)
+                       .values_list("iri", flat=True))
+            unknown = [iri for iri in attrs[name] if iri not in held]
+            if unknown:
+                errors[name] = [_("This node holds no published item at %(iri)s.") % {"iri": unknown[0]}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

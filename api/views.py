@@ -2,41 +2,103 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.caching import CachedListMixin
-from api.permissions import request_actor, sees_network_items
-from api.schema import problems
+from api.permissions import (
+    AnyoneMaySend,
+    WritersOnly,
+    raise_unless_staff_writer,
+    request_actor,
+    sees_network_items,
+)
+from api.schema import TOKEN_PARAMETER, problems
 from api.serializers import (
+    CheckInInputSerializer,
     EventInputSerializer,
     EventOutputSerializer,
+    IdeaAnswerInputSerializer,
+    IdeaDeclineInputSerializer,
+    IdeaInputSerializer,
+    IdeaLinksInputSerializer,
+    IdeaModerationSerializer,
+    IdeaOutputSerializer,
+    IdeaPublishInputSerializer,
+    IdeaSubmittedSerializer,
     LabOutputSerializer,
     MethodAdaptInputSerializer,
     MethodInputSerializer,
     MethodOutputSerializer,
     NodeOutputSerializer,
+    RegistrationAcceptedSerializer,
+    RegistrationDataSerializer,
+    RegistrationInputSerializer,
+    RegistrationListSerializer,
+    RegistrationStaffSerializer,
+    RegistrationStateSerializer,
 )
+from api.throttling import AnonymousRateThrottle, ClientRateThrottle, RegistrationRateThrottle
 from events.filters import EventFilterSet
+from events.models import LANGUAGES, Event, Registration
+from events.registrations.selectors import registrations_for_staff
+from events.registrations.services import (
+    registration_cancel,
+    registration_check_in,
+    registration_confirm,
+    registration_erase,
+    registration_on_behalf,
+    registration_request,
+)
+from events.registrations.tokens import registration_by_token
 from events.selectors import events_listed, events_writable
 from events.services import event_cancel, event_create, event_delete, event_update
+from federation.throttle import request_wait
 from hub.filters import LabFilterSet
+from hub.roles import labs_editable
 from hub.selectors import labs_listed, nodes_listed
+from ideas.filters import IdeaFilterSet
+from ideas.models import Idea, IdeaStatus
+from ideas.selectors import (
+    ideas_for_moderation,
+    ideas_of_lab,
+    ideas_visible,
+    ideas_writable,
+    lab_for_ideas,
+)
+from ideas.services import (
+    idea_answer,
+    idea_decline,
+    idea_delete,
+    idea_link,
+    idea_publish,
+    idea_submit,
+)
 from methods.filters import MethodFilterSet
 from methods.selectors import methods_listed, methods_writable
 from methods.services import method_adapt, method_create, method_delete, method_update
 
-WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy", "cancel"})
+WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy", "cancel", "checkins"})
 LIST_PROBLEMS = problems(400, 401, 404)
 DETAIL_PROBLEMS = problems(401, 404)
 CREATE_PROBLEMS = problems(400, 401, 403, 413, 415)
 UPDATE_PROBLEMS = problems(400, 401, 403, 404, 413, 415)
 GUARDED_PROBLEMS = problems(401, 403, 404)
+REGISTER_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)
+TOKEN_PROBLEMS = problems(404, 409)
+# Nothing about a registration is kept by a browser or a proxy: it names a person.
+NOT_STORED = {"Cache-Control": "private, no-store"}
 
 
 def validated_data(serializer_class: type[serializers.Serializer], request: Request, *, partial: bool = False) -> dict:
@@ -200,6 +262,68 @@ class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         """Mark an event of this node as cancelled."""
         return Response(EventOutputSerializer(event_cancel(event=self.get_object(), actor=request_actor(request))).data)
 
+    @extend_schema(
+        methods=["GET"],
+        summary="List an event's registrations (staff)",
+        description="The registrations of one of this node's events, in the order they came, with the event's "
+        "counts; for the lab editors of its lab and node administrators (scope `write`).",
+        responses={200: RegistrationListSerializer, **GUARDED_PROBLEMS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Register for an event",
+        description="Anyone may register without an account: the answer is `202` with `{\"status\": \"pending\"}` "
+        "whether or not the address was registered already, and a mail asks to confirm (only a confirmed "
+        "registration takes a seat). Staff (scope `write`) register someone by phone or at the desk with "
+        "`on_behalf: true`: `201`, confirmed at once on a held-back seat if one is left. Limited per client "
+        "address and per e-mail address (`HUB_THROTTLE_REGISTRATION`).",
+        request=RegistrationInputSerializer,
+        responses={202: RegistrationAcceptedSerializer, 201: RegistrationStaffSerializer, **REGISTER_PROBLEMS},
+        auth=[{}, {"oauth2": ["write"]}],
+    )
+    @action(detail=True, methods=["get", "post"], permission_classes=[AllowAny],
+            throttle_classes=[AnonymousRateThrottle, ClientRateThrottle, RegistrationRateThrottle])
+    def registrations(self, request: Request, uuid: str) -> Response:
+        """Register for the event (anyone, or staff on someone's behalf); staff list its registrations."""
+        if request.method == "GET":
+            raise_unless_staff_writer(request)
+            event = self.event_writable(uuid)
+            listed = registrations_for_staff(event=event, actor=request_actor(request))
+            return Response(RegistrationListSerializer({"counts": event, "registrations": listed}).data, headers=NOT_STORED)
+        data = validated_data(RegistrationInputSerializer, request)
+        language = data.pop("language", None) or request_language()
+        if data.pop("on_behalf"):
+            raise_unless_staff_writer(request)
+            data.pop("email"), data.pop("consent")
+            registration = registration_on_behalf(event=self.event_writable(uuid), actor=request_actor(request),
+                                                  language=language, **data)
+            return Response(RegistrationStaffSerializer(registration).data, status=status.HTTP_201_CREATED,
+                            headers=NOT_STORED)
+        data.pop("note")
+        registration_request(event=self.event_public(uuid), language=language, **data)
+        return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED, headers=NOT_STORED)
+
+    @extend_schema(
+        summary="Check someone in (staff)",
+        description="By the code in their mail or its QR code; counts the person and their companions.",
+        request=CheckInInputSerializer,
+        responses={200: RegistrationStaffSerializer, **problems(400, 401, 403, 404, 409, 413, 415)},
+    )
+    @action(detail=True, methods=["post"])
+    def checkins(self, request: Request, uuid: str) -> Response:
+        """Check in the registration with this code."""
+        code = validated_data(CheckInInputSerializer, request)["code"]
+        registration = registration_check_in(event=self.get_object(), code=code, actor=request_actor(request))
+        return Response(RegistrationStaffSerializer(registration).data, headers=NOT_STORED)
+
+    def event_writable(self, uuid: str) -> Event:
+        """Any event with this uuid, for staff (the services check their lab); a 404 for no such uuid."""
+        return get_object_or_404(events_writable(), uuid=uuid)
+
+    def event_public(self, uuid: str) -> Event:
+        """A published event the reader may see."""
+        return get_object_or_404(events_listed(include_network=sees_network_items(self.request)), uuid=uuid)
+
 
 @extend_schema_view(
     list=extend_schema(summary="List labs", responses={200: LabOutputSerializer, **LIST_PROBLEMS}),
@@ -227,3 +351,222 @@ class NodeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet:
         """Every known node."""
         return nodes_listed()
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+IDEA_THROTTLE_SCOPE = "ideas"  # shared with the idea form on the lab pages: one count per client address
+IDEA_WRITE_ACTIONS = frozenset({"publish", "answer", "decline", "links", "destroy"})
+MODERATION_PROBLEMS = problems(400, 401, 403, 404, 413, 415)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the network's published ideas", responses={200: IdeaOutputSerializer, **LIST_PROBLEMS}),
+    retrieve=extend_schema(summary="Show a published idea", responses={200: IdeaOutputSerializer, **DETAIL_PROBLEMS}),
+)
+class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Citizens' ideas: the published ones of the network for everyone, moderation for the labs' staff."""
+
+    lookup_field = "uuid"
+    serializer_class = IdeaOutputSerializer
+    filterset_class = IdeaFilterSet
+
+    def get_queryset(self) -> QuerySet:
+        """Moderation finds any idea and lets the services guard it; reads see the published ideas the reader may."""
+        if self.action in IDEA_WRITE_ACTIONS:
+            return ideas_writable()
+        return ideas_visible(include_network=sees_network_items(self.request)).order_by("-date_created", "-pk")
+
+    def get_permissions(self) -> list:
+        """The moderation queue is for the labs' staff only."""
+        return [WritersOnly()] if self.action == "moderation" else super().get_permissions()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The filters apply to the public lists only."""
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    @extend_schema(
+        summary="List the ideas of the labs you edit, in every status",
+        description="For lab editors (their labs) and node administrators (every lab), scope `write`. "
+        "`has_email` says whether the author left an address for the answer; the address is never shown.",
+        parameters=[OpenApiParameter("status", {"type": "string", "enum": list(IdeaStatus.values)}, required=False)],
+        responses={200: IdeaModerationSerializer(many=True), **problems(400, 401, 403)},
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def moderation(self, request: Request) -> Response:
+        """The ideas of the person's labs, newest first."""
+        status_wanted = request.query_params.get("status") or None
+        if status_wanted is not None and status_wanted not in IdeaStatus.values:
+            raise serializers.ValidationError({"status": [f"Give one of {', '.join(IdeaStatus.values)}."]})
+        ideas = ideas_for_moderation(labs=labs_editable(request_actor(request)), status=status_wanted)
+        return Response(IdeaModerationSerializer(ideas, many=True).data)
+
+    @extend_schema(summary="Publish an idea", request=IdeaPublishInputSerializer,
+                   responses={200: IdeaModerationSerializer, **MODERATION_PROBLEMS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, uuid: str) -> Response:
+        """Publish an idea waiting for moderation; an answer given is sent to its author."""
+        data = validated_data(IdeaPublishInputSerializer, request)
+        return self.moderated(idea_publish(idea=self.get_object(), actor=request_actor(request), **data))
+
+    @extend_schema(summary="Answer a published idea publicly", request=IdeaAnswerInputSerializer,
+                   responses={200: IdeaModerationSerializer, **MODERATION_PROBLEMS})
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, uuid: str) -> Response:
+        """Give or change the lab's public answer; it is sent to the author."""
+        data = validated_data(IdeaAnswerInputSerializer, request)
+        return self.moderated(idea_answer(idea=self.get_object(), actor=request_actor(request), **data))
+
+    @extend_schema(summary="Decline an idea with a reason", request=IdeaDeclineInputSerializer,
+                   description="The idea is never published; the reason is sent to the author if they left an address.",
+                   responses={200: IdeaModerationSerializer, **MODERATION_PROBLEMS})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, uuid: str) -> Response:
+        """Decline an idea waiting for moderation."""
+        data = validated_data(IdeaDeclineInputSerializer, request)
+        return self.moderated(idea_decline(idea=self.get_object(), actor=request_actor(request), **data))
+
+    @extend_schema(summary="Name the events and method cards that took an idea up", request=IdeaLinksInputSerializer,
+                   responses={200: IdeaModerationSerializer, **MODERATION_PROBLEMS})
+    @action(detail=True, methods=["post"])
+    def links(self, request: Request, uuid: str) -> Response:
+        """Replace the idea's links; with at least one, it is taken up."""
+        data = validated_data(IdeaLinksInputSerializer, request)
+        return self.moderated(idea_link(idea=self.get_object(), actor=request_actor(request), **data))
+
+    @extend_schema(summary="Delete an idea", responses={204: None, **GUARDED_PROBLEMS})
+    def destroy(self, request: Request, uuid: str) -> Response:
+        """Delete an idea of this node, leaving a tombstone where it had been published."""
+        idea_delete(idea=self.get_object(), actor=request_actor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def moderated(self, idea) -> Response:
+        return Response(IdeaModerationSerializer(idea).data)
+
+
+class LabIdeasView(generics.ListAPIView):
+    """GET the published ideas of one of this node's labs; POST a new idea to it, without an account."""
+
+    serializer_class = IdeaOutputSerializer
+    permission_classes = [AnyoneMaySend]
+
+    def get_queryset(self) -> QuerySet:
+        """The lab's published ideas the reader may see; 404 for a lab the reader may not see."""
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular describing the view
+            return Idea.objects.none()
+        include_network = sees_network_items(self.request)
+        lab = labs_listed(include_network=include_network).filter(
+            iri=f"{settings.HUB_BASE_URL}/labs/{self.kwargs['slug']}").first()
+        if lab is None:
+            raise NotFound()
+        return ideas_of_lab(lab=lab, include_network=include_network)
+
+    @extend_schema(summary="List a lab's published ideas", responses={200: IdeaOutputSerializer, **LIST_PROBLEMS})
+    def get(self, request: Request, slug: str) -> Response:
+        return super().get(request, slug=slug)
+
+    @extend_schema(
+        summary="Send an idea to a lab",
+        description="Anyone, without an account; at most `HUB_THROTTLE_IDEAS` ideas per address (default 10 an hour, "
+        "counted together with the form on the lab's page). The idea waits for the lab's moderation; `name` and "
+        "`email` are never published and are erased on schedule. The title, district and name are one line each.",
+        request=IdeaInputSerializer,
+        auth=[{}],
+        responses={202: IdeaSubmittedSerializer, **problems(400, 401, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Keep the idea for the lab's moderation."""
+        lab = lab_for_ideas(slug=slug)
+        if lab is None:
+            raise NotFound()
+        wait = request_wait(request, scope=IDEA_THROTTLE_SCOPE, rate=settings.HUB_THROTTLE_IDEAS)
+        if wait is not None:
+            raise Throttled(wait)
+        data = validated_data(IdeaInputSerializer, request)
+        idea_submit(lab=lab, title=data["title"], text=data["text"], district=data["district"],
+                    author_name=data["name"], author_email=data["email"], language=data["language"])
+        return Response({"status": "submitted"}, status=status.HTTP_202_ACCEPTED)
+
+
+def request_language() -> str:
+    """The request's language (LocaleMiddleware, from Accept-Language or the language cookie) if mails speak it."""
+    language = (translation.get_language() or "de")[:2]
+    return language if language in dict(LANGUAGES) else "de"
+
+
+class RegistrationTokenView(APIView):
+    """What the person holding a registration's link may do; the token in the path is the only key.
+
+    No login or token is read (nor CSRF asked): the link's secret decides, and it is nobody's account.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def registration(self, token: str) -> Registration:
+        """The registration of this link, or a 404."""
+        registration = registration_by_token(token)
+        if registration is None:
+            raise NotFound(_no_such_registration())
+        return registration
+
+    def state(self, registration: Registration, **kwargs) -> Response:
+        """Where the registration stands, never kept by a cache."""
+        return Response(RegistrationStateSerializer(registration).data, headers=NOT_STORED, **kwargs)
+
+
+def _no_such_registration() -> str:
+    return translation.gettext("No registration has this link; it may have been erased.")
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Show a registration", parameters=[TOKEN_PARAMETER],
+                      responses={200: RegistrationStateSerializer, **problems(404)}),
+    delete=extend_schema(summary="Erase a registration", parameters=[TOKEN_PARAMETER],
+                         description="Erases everything stored about it; a seat it held goes to the first on the waiting list.",
+                         responses={204: None, **problems(404)}),
+)
+class RegistrationView(RegistrationTokenView):
+    """One registration by the token from its mail."""
+
+    def get(self, request: Request, token: str) -> Response:
+        """Its status, place on the waiting list and event."""
+        return self.state(self.registration(token))
+
+    def delete(self, request: Request, token: str) -> Response:
+        """Erase it (giving up its seat)."""
+        registration_erase(registration=self.registration(token))
+        return Response(status=status.HTTP_204_NO_CONTENT, headers=NOT_STORED)
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Confirm a registration", parameters=[TOKEN_PARAMETER], request=None,
+    description="A seat if one is free, else a place on the waiting list (or `409` when the event has none). "
+    "Confirming again changes nothing.",
+    responses={200: RegistrationStateSerializer, **TOKEN_PROBLEMS},
+))
+class RegistrationConfirmView(RegistrationTokenView):
+    def post(self, request: Request, token: str) -> Response:
+        """Confirm the registration."""
+        return self.state(registration_confirm(registration=self.registration(token)))
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Cancel a registration", parameters=[TOKEN_PARAMETER], request=None,
+    description="Its seat goes to the first on the waiting list, who is told by mail.",
+    responses={200: RegistrationStateSerializer, **TOKEN_PROBLEMS},
+))
+class RegistrationCancelView(RegistrationTokenView):
+    def post(self, request: Request, token: str) -> Response:
+        """Cancel the registration."""
+        return self.state(registration_cancel(registration=self.registration(token)))
+
+
+@extend_schema_view(get=extend_schema(
+    summary="Everything stored about a registration", parameters=[TOKEN_PARAMETER],
+    responses={200: RegistrationDataSerializer, **problems(404)},
+))
+class RegistrationDataView(RegistrationTokenView):
+    def get(self, request: Request, token: str) -> Response:
+        """The registration's data, as the right of access asks."""
+        return Response(RegistrationDataSerializer(self.registration(token)).data, headers=NOT_STORED)

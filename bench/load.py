@@ -1,6 +1,6 @@
 """Concurrent HTTP load on loopback: wrk when it is installed, else Python threads; bounded in time.
 
-Both send GET requests for a list of paths, round robin, on ``connections`` keep-alive connections
+Both send GET (or POST without a body) requests for a list of paths, round robin, on ``connections`` keep-alive connections
 for ``seconds``, and report requests per second, latency percentiles and the answers that were not
 2xx. Only loopback URLs are accepted.
 """
@@ -34,23 +34,35 @@ class Load:
 
 
 def load(base_url: str, paths: list[str], *, seconds: float, connections: int = CONNECTIONS,
-         headers: dict[str, str] | None = None) -> Load:
+         headers: dict[str, str] | None = None, method: str = "GET") -> Load:
     """Run the load with wrk if it is installed, else with Python threads."""
     host = urllib.parse.urlsplit(base_url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"load is only ever sent to loopback, not to {host}")
     headers = {"Accept": "application/json", **(headers or {})}
     if shutil.which("wrk"):
-        return _wrk(base_url, paths, seconds, connections, headers)
-    return _threads(base_url, paths, seconds, connections, headers)
+        return _wrk(base_url, paths, seconds, connections, headers, method)
+    return _threads(base_url, paths, seconds, connections, headers, method)
 
 
+# Each of wrk's threads walks the paths from its own offset with a stride of the number of threads, so
+# that no path is sent twice before all were sent once (a confirmation must not meet its own repeat).
+_WRK_THREADS = 2
 _WRK_SCRIPT = """
 local paths = {%s}
 local counter = 0
+local next_id = 0
+setup = function(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+init = function(args)
+  counter = id
+end
 request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
+  local path = paths[(counter %% #paths) + 1]
+  counter = counter + %d
+  return wrk.format("%s", path)
 end
 done = function(summary, latency, requests)
   io.write(string.format("BENCH %%d %%d %%d %%.3f %%.3f\\n", summary.requests,
@@ -60,12 +72,13 @@ end
 """
 
 
-def _wrk(base_url: str, paths: list[str], seconds: float, connections: int, headers: dict[str, str]) -> Load:
+def _wrk(base_url: str, paths: list[str], seconds: float, connections: int, headers: dict[str, str],
+         method: str = "GET") -> Load:
     quoted = ", ".join('"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"' for path in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-wrk-") as script:
-        script.write(_WRK_SCRIPT % quoted)
+        script.write(_WRK_SCRIPT % (quoted, _WRK_THREADS, method))
         script.flush()
-        command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script.name]
+        command = ["wrk", f"-t{_WRK_THREADS}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script.name]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
         output = subprocess.run([*command, base_url], capture_output=True, text=True, timeout=seconds + 60).stdout
@@ -76,7 +89,8 @@ def _wrk(base_url: str, paths: list[str], seconds: float, connections: int, head
     return Load(requests / (micros / 1e6), float(match[4]), float(match[5]), requests, failures, "wrk")
 
 
-def _threads(base_url: str, paths: list[str], seconds: float, connections: int, headers: dict[str, str]) -> Load:
+def _threads(base_url: str, paths: list[str], seconds: float, connections: int, headers: dict[str, str],
+             method: str = "GET") -> Load:
     parts = urllib.parse.urlsplit(base_url)
     latencies: list[float] = []
     failures = [0]
@@ -89,7 +103,7 @@ def _threads(base_url: str, paths: list[str], seconds: float, connections: int, 
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
-                connection.request("GET", paths[index % len(paths)], headers=headers)
+                connection.request(method, paths[index % len(paths)], headers=headers)
                 response = connection.getresponse()
                 response.read()
                 bad += not 200 <= response.status < 300
@@ -97,7 +111,7 @@ def _threads(base_url: str, paths: list[str], seconds: float, connections: int, 
                 bad += 1
                 connection.close()
             mine.append(time.perf_counter() - started)
-            index += 1
+            index += connections  # each client its own paths, as wrk's threads
         with lock:
             latencies.extend(mine)
             failures[0] += bad

@@ -77,6 +77,7 @@ class BenchNode:
     port: int = field(default_factory=free_port)
     settings: str = "config.settings"
     process: subprocess.Popen | None = None
+    environment: dict[str, str] = field(default_factory=dict)  # variables of its own, such as HUB_THROTTLE
 
     def __post_init__(self) -> None:
         # A node's IRI holds its port: a node made earlier under this root keeps the one it was given.
@@ -110,7 +111,7 @@ class BenchNode:
         }
         if self.database:
             env["DATABASE_URL"] = f"{POSTGRES}/{self.database}"
-        return env
+        return env | self.environment
 
     def run(self, *args: str, cpu: int | None = None, timeout: float = 1800, check: bool = True) -> Finished:
         """Run a Python command (``-m module …`` or ``manage.py …``) in the node's environment, measured.

@@ -11,7 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -21,12 +21,29 @@ RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "
               "d": 86400, "day": 86400}
 FEDERATION_MODES = ("open", "allowlist")
 REDIS_SCHEMES = ("redis://", "rediss://")
+# HUB_EMAIL_URL's schemes: plain SMTP, SMTP upgraded with STARTTLS, SMTP over TLS; with their usual ports.
+MAIL_SCHEMES = {"smtp": (25, False, False), "smtp+tls": (587, True, False), "smtp+ssl": (465, False, True)}
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigurationError(Exception):
     """The environment describes a node that must not start."""
+
+
+@dataclass(frozen=True)
+class MailServer:
+    """The SMTP server the node sends its mails through (HUB_EMAIL_URL)."""
+
+    host: str
+    port: int
+    username: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+
+    def __repr__(self) -> str:  # never the password, whoever prints the configuration
+        return f"MailServer(host={self.host!r}, port={self.port}, username={self.username!r}, tls={self.use_tls}, ssl={self.use_ssl})"
 
 
 @dataclass(frozen=True)
@@ -50,9 +67,17 @@ class Config:
     metrics_trusted_proxies: tuple[IPNetwork, ...]
     metrics_token: str
     throttle_join: tuple[int, int]
+    throttle_token: tuple[int, int]
     cache_url: str
     login_failures: int
     login_cooloff_minutes: int
+    throttle: bool
+    throttle_registration: tuple[int, int]
+    throttle_ideas: tuple[int, int]
+    idea_retention_days: int
+    mail_server: MailServer | None
+    mail_from: str
+    registration_retention_days: int
 
     @property
     def host(self) -> str:
@@ -151,6 +176,42 @@ def _cache_url(env: dict[str, str], data_dir: Path, broker_url: str) -> str:
     )
 
 
+def _mail_server(env: dict[str, str]) -> MailServer | None:
+    """The SMTP server of HUB_EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…), or None."""
+    raw = env.get("HUB_EMAIL_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port, scheme = None, ""  # an unreadable port: refused below, like an unknown scheme
+    if scheme not in MAIL_SCHEMES or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise ConfigurationError(  # the scheme only: the URL may hold a password
+            "HUB_EMAIL_URL must be smtp://, smtp+tls:// (STARTTLS) or smtp+ssl:// with a host, such as "
+            f"smtp+tls://user:password@mail.example.de:587; got a URL starting {parts.scheme or raw[:6]!r}."
+        )
+    default_port, use_tls, use_ssl = MAIL_SCHEMES[scheme]
+    return MailServer(
+        host=parts.hostname, port=port or default_port, username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""), use_tls=use_tls, use_ssl=use_ssl,
+    )
+
+
+def _mail_from(env: dict[str, str], host: str) -> str:
+    """The sender of the node's mails: HUB_EMAIL_FROM, else a no-reply address at the node's host."""
+    sender = env.get("HUB_EMAIL_FROM", "").strip()
+    if sender:
+        if "@" not in sender or any(character in sender for character in "\r\n"):
+            raise ConfigurationError(
+                f"HUB_EMAIL_FROM must be an address such as 'Stadtlabor <noreply@hub.example.de>'; got {sender!r}."
+            )
+        return sender
+    domain = host if "." in host and not is_loopback_host(host) else "localhost"
+    return f"Stadtlabor Hub <noreply@{domain}>"
+
+
 def _base_url(env: dict[str, str]) -> str:
     raw = env.get("HUB_BASE_URL", "").strip() or DEFAULT_BASE_URL
     parts = urlsplit(raw)
@@ -229,7 +290,15 @@ def load(env: dict[str, str] | None = None) -> Config:
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),
         metrics_token=_metrics_token(env),
         throttle_join=_rate(env, "HUB_THROTTLE_JOIN", default="10/hour"),
+        throttle_token=_rate(env, "HUB_THROTTLE_TOKEN", default="20/hour"),
         cache_url=_cache_url(env, data_dir, broker_url),
         login_failures=_integer(env, "HUB_LOGIN_FAILURES", default=5, unit="failed sign-ins"),
         login_cooloff_minutes=_integer(env, "HUB_LOGIN_COOLOFF", default=15, unit="minutes"),
+        throttle=_flag(env, "HUB_THROTTLE", default=True),
+        throttle_registration=_rate(env, "HUB_THROTTLE_REGISTRATION", default="20/hour"),
+        throttle_ideas=_rate(env, "HUB_THROTTLE_IDEAS", default="10/hour"),
+        idea_retention_days=_integer(env, "HUB_IDEA_RETENTION_DAYS", default=90, unit="days"),
+        mail_server=_mail_server(env),
+        mail_from=_mail_from(env, host),
+        registration_retention_days=_integer(env, "HUB_REGISTRATION_RETENTION_DAYS", default=90, unit="days"),
     )

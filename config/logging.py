@@ -28,6 +28,8 @@ SECRET_PATTERNS = (
     ),
     # An invitation carries the secret that lets another node peer with this one.
     re.compile(r"(stadtlabor-invitation:)[a-z0-9_\-=]+", re.IGNORECASE),
+    # A registration's link ends in its secret token (/registrations/TOKEN, /api/registrations/TOKEN/confirm).
+    re.compile(r"(/registrations/)[A-Za-z0-9_-]{20,}"),
 )
 
 
@@ -108,19 +110,19 @@ def _request_fields(record: logging.LogRecord) -> dict:
     return fields
 
 
-def gunicorn_logconfig() -> dict:
-    """gunicorn's own logging (its errors and the access log) as redacted JSON lines on stdout."""
+def gunicorn_logconfig(*, plain: bool = False) -> dict:
+    """gunicorn's own logging (its errors and the access log) as redacted JSON lines on stdout (plain lines on stderr)."""
     handler = {
         "class": "logging.StreamHandler",
-        "formatter": "json",
+        "formatter": "plain" if plain else "json",
         "filters": ["redact_secrets"],
-        "stream": "ext://sys.stdout",
+        "stream": "ext://sys.stderr" if plain else "ext://sys.stdout",
     }
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"redact_secrets": {"()": "config.logging.RedactSecrets"}},
-        "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+        "formatters": {"json": {"()": "config.logging.JsonFormatter"}, "plain": {"format": "%(message)s"}},
         "handlers": {"console": handler},
         "root": {"level": "INFO", "handlers": ["console"]},
         "loggers": {

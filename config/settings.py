@@ -28,7 +28,16 @@ HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 HUB_METRICS_TOKEN = CONFIG.metrics_token
 HUB_PEERS_HTTPS_ONLY = CONFIG.production  # a production node contacts and admits peers over https only
-HUB_THROTTLE_JOIN = CONFIG.throttle_join  # (requests, seconds) per client address at /api/federation/join
+# HUB_THROTTLE=off switches every request-rate limit off (load tests and benchmarks on loopback).
+HUB_THROTTLE = CONFIG.throttle
+HUB_THROTTLE_JOIN = CONFIG.throttle_join if HUB_THROTTLE else None  # (requests, seconds) per client address at /api/federation/join
+HUB_THROTTLE_TOKEN = CONFIG.throttle_token if HUB_THROTTLE else None  # failed client authentications per address at /o/token/
+# Registrations (POST /api/events/{uuid}/registrations/) per client address and, apart, per e-mail address.
+HUB_THROTTLE_REGISTRATION = CONFIG.throttle_registration if HUB_THROTTLE else None
+HUB_THROTTLE_IDEAS = CONFIG.throttle_ideas if HUB_THROTTLE else None  # ideas sent per client address (page and API)
+# Registrations are erased this many days after their event ended; the event keeps only its counts.
+HUB_REGISTRATION_RETENTION_DAYS = CONFIG.registration_retention_days
+HUB_IDEA_RETENTION_DAYS = CONFIG.idea_retention_days  # days an idea's author's contact is kept (ideas.services)
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
@@ -54,6 +63,7 @@ INSTALLED_APPS = [
     "hub",
     "methods",
     "events",
+    "ideas",
     "federation",
     "api",
     "web",
@@ -179,6 +189,22 @@ AXES_LOCKOUT_CALLABLE = "web.views.pages.login_locked_out"
 AXES_ENABLE_ADMIN = False  # operators unlock with `manage.py axes_reset_username NAME` (docs/deploy.md)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
+# Mail (registrations): over SMTP from HUB_EMAIL_URL; without it, each mail is a file under
+# HUB_DATA_DIR/mail/ and is printed on the console (development; `check --deploy` warns in production).
+if CONFIG.mail_server is None:
+    EMAIL_BACKEND = "hub.mail.FilesAndConsoleBackend"
+    EMAIL_FILE_PATH = HUB_DATA_DIR / "mail"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = CONFIG.mail_server.host
+    EMAIL_PORT = CONFIG.mail_server.port
+    EMAIL_HOST_USER = CONFIG.mail_server.username
+    EMAIL_HOST_PASSWORD = CONFIG.mail_server.password
+    EMAIL_USE_TLS = CONFIG.mail_server.use_tls
+    EMAIL_USE_SSL = CONFIG.mail_server.use_ssl
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = CONFIG.mail_from
+
 # Celery: the embedded default is a broker on the file system under the data directory, so a node
 # runs its background work with no service at all; production sets CELERY_BROKER_URL to Redis.
 CELERY_BROKER_URL = CONFIG.broker_url
@@ -186,12 +212,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = HUB_DATA_DIR / "broker"
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # messages appear in the queue whole (config/broker.py)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        "polling_interval": 0.2,  # seconds between looks at the queue folder (kombu's default: 1); one hop of a change costs two
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -299,6 +327,10 @@ OAUTH2_PROVIDER = {
 }
 
 CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_expired", "schedule": 3600.0}
+# Registrations: reminders the day before (each registration once), and erasure of what is kept no longer:
+# unconfirmed registrations after 48 hours, the others HUB_REGISTRATION_RETENTION_DAYS after their event.
+CELERY_BEAT_SCHEDULE["registrations-remind"] = {"task": "events.tasks.registrations_remind", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["erase-expired"] = {"task": "ops.tasks.erase_expired", "schedule": 24 * 3600.0}
 # Pull from each peer when its next attempt is due (HUB_SYNC_INTERVAL after a success, backing off after
 # failures); the tick is short so that nudged peers and retries are served promptly.
 # Fetch the block lists this node subscribes to (new entries wait for an administrator's confirmation),

@@ -7,18 +7,20 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, keys, pages, staff
+from web.views import blocks, event_registrations, keys, pages, privacy, register, staff
 from web.views import events as event_views
+from web.views import ideas as idea_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
 from web.views import network as network_views
+from web.views import registrations as registration_views
 
 # Only what scripts and peers need from django-oauth-toolkit: tokens by client credentials, their
-# revocation and introspection. Application registration, the authorization flows, the device flow,
+# revocation and introspection (the token endpoint throttles failed client authentications). Application registration, the authorization flows, the device flow,
 # OpenID Connect and dynamic client registration stay unmounted: applications are made by
 # `manage.py issue_token`, by peering, or by an administrator in the admin.
 oauth_urlpatterns = ([
-    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("token/", federation_views.TokenView.as_view(), name="token"),
     path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", oauth_views.IntrospectTokenView.as_view(), name="introspect"),
 ], "oauth2_provider")
@@ -33,11 +35,17 @@ urlpatterns = [
     path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
+    path("events/<uuid:uuid>/register", register.event_register, name="event-register"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
+    path("registrations/<str:token>", registration_views.registration_page, name="registration-page"),
     path("labs/", lab_views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
+    path("labs/<slug:slug>/ideas/", idea_views.idea_submit_view, name="lab-idea-submit"),
     path("labs/<str:host>/<slug:slug>", lab_views.lab_mirrored, name="lab-mirrored"),
     path("network/", network_views.network_overview, name="network"),
+    path("ideas/", idea_views.idea_list, name="idea-list"),
+    path("ideas/<uuid:uuid>", idea_views.idea_detail, name="idea-detail"),
+    path("privacy/", privacy.privacy_notice, name="privacy"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", staff.staff_home, name="staff-home"),
@@ -47,11 +55,23 @@ urlpatterns = [
     path("staff/events/new", event_views.event_create_view, name="staff-event-create"),
     path("staff/events/<uuid:uuid>/edit", event_views.event_edit_view, name="staff-event-edit"),
     path("staff/events/<uuid:uuid>/delete", event_views.event_delete_view, name="staff-event-delete"),
+    path("staff/ideas/", idea_views.staff_ideas, name="staff-ideas"),
+    path("staff/ideas/<uuid:uuid>", idea_views.staff_idea, name="staff-idea"),
+    path("staff/ideas/<uuid:uuid>/delete", idea_views.staff_idea_delete, name="staff-idea-delete"),
+    path("staff/events/<uuid:uuid>/registrations", event_registrations.event_registrations,
+         name="staff-event-registrations"),
+    path("staff/events/<uuid:uuid>/registrations/print", event_registrations.event_registrations_print,
+         name="staff-event-registrations-print"),
+    path("staff/events/<uuid:uuid>/registrations.csv", event_registrations.event_registrations_csv,
+         name="staff-event-registrations-csv"),
+    path("staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel",
+         event_registrations.event_registration_cancel, name="staff-event-registration-cancel"),
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
     path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
     path("staff/keys/", keys.staff_keys, name="staff-keys"),
+    path("staff/privacy/", privacy.staff_privacy, name="staff-privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 import uuid
 import zoneinfo
 from datetime import UTC, datetime, timedelta
@@ -10,9 +11,19 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hub.choices import AccessibilityFeature, AttendanceMode, EventStatus, Registration, TargetGroup
+from hub.choices import (
+    ACTIVE_REGISTRATION,
+    AccessibilityFeature,
+    AttendanceMode,
+    EventStatus,
+    RegistrationStatus,
+    TargetGroup,
+)
+from hub.choices import Registration as RegistrationMode
 from hub.models import FederatedItem, Lab, coordinate_field
 from hub.search import SearchIndex
 from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_list
@@ -25,6 +36,7 @@ EVENT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 EVENT_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
 EVENT_LONGEST = timedelta(weeks=8)
 LARGEST_AUDIENCE = 100_000
+MOST_COMPANIONS = 20  # people one registration may bring along, at most
 
 
 @functools.cache
@@ -94,9 +106,27 @@ class Event(FederatedItem):
         _("capacity"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(LARGEST_AUDIENCE)]
     )
     registration = models.CharField(
-        _("registration"), max_length=12, choices=Registration.choices, default=Registration.NONE
+        _("registration"), max_length=12, choices=RegistrationMode.choices, default=RegistrationMode.NONE
     )
     registration_url = models.URLField(_("registration link"), max_length=500, blank=True, validators=[http_url])
+    held_back_seats = models.PositiveIntegerField(
+        _("seats held back"), default=0, validators=[MaxValueValidator(LARGEST_AUDIENCE)],
+        help_text=_("Seats that staff give to people who call or come by; the others are open to registration."),
+    )
+    waiting_list = models.BooleanField(_("waiting list"), default=False)
+    registration_opens = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    max_companions = models.PositiveSmallIntegerField(
+        _("companions per registration"), default=0, validators=[MaxValueValidator(MOST_COMPANIONS)]
+    )
+    question = models.CharField(_("question to registrants"), max_length=300, blank=True)
+    # The seats left as the origin published them: mirrored events only (this node counts its own).
+    remaining_capacity = models.PositiveIntegerField(_("seats left"), null=True, blank=True, editable=False)
+    # This node's counts for its own events, kept when the registrations are erased (registration services).
+    seats_confirmed = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+    held_back_taken = models.PositiveIntegerField(_("held-back seats given"), default=0, editable=False)
+    waiting_count = models.PositiveIntegerField(_("on the waiting list"), default=0, editable=False)
+    checked_in_count = models.PositiveIntegerField(_("checked in"), default=0, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.SCHEDULED)
     keywords = models.JSONField(_("keywords"), default=list, blank=True, validators=[TextList(max_length=80)])
     method_iris = models.JSONField(
@@ -125,14 +155,57 @@ class Event(FederatedItem):
             errors["place_name"] = _("An event held in person needs a place.")
         if needs_link and not self.online_url:
             errors["online_url"] = _("An online or hybrid event needs an online link.")
-        if self.registration == Registration.REQUIRED and not self.registration_url:
+        if self.registration == RegistrationMode.REQUIRED and not self.registration_url:
             errors["registration_url"] = _("When registration is required, give the registration link.")
+        errors |= self.registration_errors()
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = _("Give both latitude and longitude, or neither.")
         elif self.latitude is not None and not (self.place_name or self.place_address):
             errors["latitude"] = _("Coordinates belong to a place: give the place too.")
         if errors:
             raise ValidationError(errors)
+
+    def registration_errors(self) -> dict[str, str]:
+        """Seats, held-back seats and the registration period of an event people register for on this node."""
+        errors: dict[str, str] = {}
+        if self.registration == RegistrationMode.NODE and not self.capacity:
+            errors["capacity"] = _("Registration on this node needs the number of seats.")
+        elif self.capacity is not None and self.held_back_seats > self.capacity:
+            errors["held_back_seats"] = _("More seats are held back than the event has.")
+        opens, closes = self.registration_opens, self.registration_closes
+        if isinstance(opens, datetime) and isinstance(closes, datetime) and closes <= opens:
+            errors["registration_closes"] = _("Registration must close after it opens.")
+        elif isinstance(closes, datetime) and isinstance(self.end, datetime) and closes > self.end:
+            errors["registration_closes"] = _("Registration must close by the end of the event.")
+        return errors
+
+    @property
+    def registers_here(self) -> bool:
+        """Whether people register for this event on its node (this one, or the origin of a mirrored event)."""
+        return self.registration == RegistrationMode.NODE and bool(self.capacity)
+
+    @property
+    def seats_left(self) -> int | None:
+        """The seats open to registration that nobody holds yet; None unless people register on the node.
+
+        Seats held back for staff are not counted; a held-back seat staff did not give stays theirs.
+        For a mirrored event, the number its origin published.
+        """
+        if not self.registers_here:
+            return None
+        if not self.is_local:
+            return self.remaining_capacity
+        return max(0, self.capacity - self.held_back_seats - self.public_seats_taken)
+
+    @property
+    def held_back_left(self) -> int:
+        """Held-back seats staff can still give."""
+        return max(0, self.held_back_seats - min(self.held_back_taken, self.held_back_seats))
+
+    @property
+    def public_seats_taken(self) -> int:
+        """Confirmed seats that count against the seats open to registration."""
+        return self.seats_confirmed - min(self.held_back_taken, self.held_back_seats)
 
     def time_errors(self) -> dict[str, str]:
         """The start and end within the years 2000 to 2100, the end after the start and at most eight weeks later."""
@@ -158,3 +231,85 @@ TOO_LONG = _("An event lasts at most %(weeks)d weeks; publish a longer series as
 def is_within_bounds(moment: datetime) -> bool:
     """Whether an aware time lies in the years an event may take place in."""
     return EVENT_EARLIEST <= moment <= EVENT_LATEST
+
+
+def new_check_in_code() -> str:
+    """A short code to check in with, unambiguous when read aloud or typed (no 0/O, 1/I/L)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+LANGUAGES = (("de", "Deutsch"), ("en", "English"))
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> RegistrationQuerySet:
+        """Registrations that hold or may still take a seat or a place on the waiting list."""
+        return self.filter(status__in=ACTIVE_REGISTRATION)
+
+
+class Registration(models.Model):
+    """One person's registration for an event on this node, with the people they bring; never leaves the node.
+
+    ``token_hash`` is the SHA-256 of the secret in the registrant's links (``events.registrations.tokens``);
+    ``code`` is what they show at the door. A pending registration expires at ``expires_at``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    on_behalf = models.BooleanField(_("registered by staff"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    companions = models.PositiveSmallIntegerField(_("companions"), default=0)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="de")
+    consent_text = models.TextField(_("consent"), blank=True)
+    consented_at = models.DateTimeField(_("consented"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
+    )
+    position = models.PositiveIntegerField(_("place on the waiting list"), null=True, blank=True)
+    from_held_back = models.BooleanField(_("on a held-back seat"), default=False)
+    code = models.CharField(_("check-in code"), max_length=CODE_LENGTH, default=new_check_in_code)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    mail_failed_at = models.DateTimeField(_("a mail failed"), null=True, blank=True)
+    mail_failure = models.CharField(_("failed mail"), max_length=300, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="registration_unique_code_per_event"),
+            # One active registration per address and event: a second request finds the first (no enumeration).
+            models.UniqueConstraint(
+                fields=["event", "email"], condition=Q(status__in=ACTIVE_REGISTRATION) & ~Q(email=""),
+                name="registration_unique_active_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "position"], name="registration_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def seats(self) -> int:
+        """The seats this registration needs: the person and their companions."""
+        return 1 + self.companions
+
+    @property
+    def is_expired(self) -> bool:
+        """Whether this unconfirmed registration has passed its 48 hours."""
+        return self.status == RegistrationStatus.PENDING and self.expires_at is not None and self.expires_at <= timezone.now()
+

@@ -27,6 +27,7 @@ from federation.models import AllowedOrigin, Block, CursorRewind, Peer
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM, raise_unless_node_admin
 from hub.services.changelog import changelog_lock
+from ideas.models import Idea
 from methods.models import MethodCard
 
 ORIGIN_BLOCKED = "origin blocked"
@@ -228,7 +229,7 @@ def origin_remove_held(origin: str) -> dict[str, int]:
         return {}
     entries = ChangeLogEntry.objects.filter(origin_id__in=nodes)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
-    for model in (MethodCard, Event, Lab):  # the ORM's delete, which also removes a card's steps
+    for model in (MethodCard, Event, Idea, Lab):  # the ORM's delete, which also removes a card's steps
         model.objects.filter(origin_id__in=nodes).delete()
     entries.delete()
     return counts

@@ -2,7 +2,7 @@
 
 The bundle is an ActivityStreams ``OrderedCollection`` signed (eddsa-jcs-2022) by the node's key: its
 ``node`` is the node's signed descriptor, its ``orderedItems`` the stored signed documents of the
-node's own labs, method cards, events and tombstones in change-log order, unchanged, and ``slugs``
+node's own labs, method cards, events, published ideas and tombstones in change-log order, unchanged, and ``slugs``
 the method cards' short names, which their documents do not carry. Importing it
 verifies every proof against the descriptor's key and recreates the items with their versions and
 dates exactly as the documents say, storing each document's text as it was signed, in one
@@ -213,7 +213,7 @@ def _item(document: Any, number: int, node_iri: str, ring: Keyring) -> Received:
     label = f"item {number} ({document.get('id') if isinstance(document, dict) else '?'})"
     item = _received(document, label)
     if item.decoded.type not in ITEM_TYPES:
-        raise BundleError(f"{label} is a {item.decoded.type}; a bundle holds labs, method cards, events and tombstones")
+        raise BundleError(f"{label} is a {item.decoded.type}; a bundle holds labs, method cards, events, ideas and tombstones")
     if item.decoded.type == "Tombstone":
         item.decoded.origin_iri = node_iri if item.iri.startswith(node_iri) else ""
     if item.decoded.origin_iri != node_iri:
@@ -283,8 +283,8 @@ def _own_content(node: Node) -> int:
 
 
 def _raise_if_uuid_taken(items: list[Received]) -> None:
-    """Refuse a bundle whose event or method uuid a mirrored item already has (uuids name pages)."""
-    for type_name in ("Event", "MethodCard"):
+    """Refuse a bundle whose event, method or idea uuid a mirrored item already has (uuids name pages)."""
+    for type_name in ("Event", "MethodCard", "Idea"):
         uuids = [item.decoded.fields["uuid"] for item in items if item.decoded.type == type_name]
         taken = ITEM_MODELS[type_name].objects.filter(uuid__in=uuids).values_list("iri", flat=True).first()
         if taken:

@@ -1,4 +1,5 @@
-"""Least-privilege OAuth scopes: a peer's client only ``federation``; other clients what their owner's roles allow.
+"""Least-privilege OAuth scopes: a peer's client only ``federation`` (none while its node is blocked or not
+allowed); other clients what their owner's roles allow.
 
 ``read`` (network-only items) needs a role on this node (coordinator, lab editor or node
 administrator), ``write`` a lab editor or node administrator; ``hub.roles`` says who holds which.
@@ -11,6 +12,7 @@ from typing import Any
 
 from oauth2_provider.scopes import SettingsScopes
 
+from federation.blocks import token_refusal
 from federation.models import Peer
 from hub.roles import grants_of
 
@@ -30,11 +32,13 @@ class HubScopes(SettingsScopes):
     def get_available_scopes(self, application=None, request=None, *args, **kwargs) -> list[str]:
         if application is None:
             return super().get_available_scopes(application, request, *args, **kwargs)
-        return PEER_SCOPES if _is_peer(application) else scopes_allowed(_acting_user(application, request))
+        if _is_peer(application):
+            return [] if token_refusal(application_id=application.pk) else PEER_SCOPES
+        return scopes_allowed(_acting_user(application, request))
 
     def get_default_scopes(self, application=None, request=None, *args, **kwargs) -> list[str]:
         if application is not None and _is_peer(application):
-            return PEER_SCOPES
+            return PEER_SCOPES  # asked for by default, and refused as invalid_scope while the node is refused
         if application is not None and "read" not in self.get_available_scopes(application, request):
             return []
         return ["read"]

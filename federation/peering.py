@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from oauth2_provider.models import Application
 
 from federation import http
+from federation.blocks import origin_policy
 from federation.codecs import DocumentError, from_document
 from federation.keyring import descriptor_chain
 from federation.models import Invitation, KeyPin, Peer
@@ -104,6 +105,8 @@ def peer_join(*, invitation: str, actor: Any) -> Peer:
         raise PeeringError("This invitation was issued by this node itself.")
     if Peer.objects.filter(node__iri=base + "/").exists():
         raise PeeringError(f"This node already peers with {base}.")
+    if refusal := origin_policy().refusal(base + "/"):
+        raise PeeringError(f"This node has blocked {base} or does not allow it ({refusal}): it does not peer with it.")
     descriptor = descriptor_fetch(base)
     application, secret = _application_for(base)  # not stored until the other node has answered
     try:
@@ -131,6 +134,8 @@ def peer_admit(*, invitation_id: str, secret: str, node_url: str, client_id: str
     except InvitationRefused as error:
         raise JoinRefused(str(error), status=403) from None
     base = _joining_base(node_url)
+    if refusal := origin_policy().refusal(base + "/"):
+        raise JoinRefused(_("This node does not peer with the joining node."), status=403, reason=refusal)
     descriptor = _joining_descriptor(base)
     try:
         credentials = peer_accept(invitation_id=invitation_id, secret=secret, node_url=base, client_id=client_id,

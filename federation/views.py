@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from oauth2_provider import views as oauth_views
 
 from federation.blocklists import blocklist_signed_document
 from federation.blocks import token_refusal
@@ -26,7 +27,7 @@ from federation.paging import DEFAULT_LIMIT, MAX_LIMIT
 from federation.peering import JoinRefused, peer_admit
 from federation.pins import trusted_pins
 from federation.tasks import sync_peer_task
-from federation.throttle import client_of, throttle_wait
+from federation.throttle import client_of, throttle_count, throttle_wait
 from hub.access import bearer_token
 from hub.negotiation import jsonld_response
 from hub.problems import problem_response
@@ -133,6 +134,23 @@ def blocklist(request: HttpRequest) -> HttpResponse:
     if not settings.HUB_BLOCKLIST_PUBLISH:
         return problem_response(404, "This node does not publish a block list.")
     return jsonld_response(blocklist_signed_document())
+
+
+class TokenView(oauth_views.TokenView):
+    """POST /o/token/: django-oauth-toolkit's token endpoint, where an address that failed to authenticate
+    a client ``HUB_THROTTLE_TOKEN`` times waits (429) before it may try again, so client secrets cannot be guessed."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        client = client_of(request)
+        wait = throttle_wait(scope="token", client=client, rate=settings.HUB_THROTTLE_TOKEN, count=False)
+        if wait is not None:
+            log.info("Token request refused: too many failed client authentications from %s", client)
+            answer = {"error": "slow_down", "error_description": "Too many failed attempts; try again later."}
+            return JsonResponse(answer, status=429, headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 401:
+            throttle_count(scope="token", client=client, rate=settings.HUB_THROTTLE_TOKEN)
+        return response
 
 
 @csrf_exempt

@@ -1,11 +1,14 @@
 """Who may see ``network`` items on pages and documents: a person with a role, or a token allowed to read.
 
 A token's ``read`` counts only while its owner still holds a role (``hub.roles``), so revoking a
-role takes effect on the tokens already minted; ``federation`` is a peer's scope and always reads.
+role takes effect on the tokens already minted; ``federation`` is a peer's scope and reads while
+its node is not refused (blocked, or off the allow list): the federation app registers that check
+at start-up (``peer_token_check_register``), as it registers the publisher (``hub.publishing``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,6 +18,15 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from hub.roles import grants_of
 
 READING_SCOPES = ("read", "federation")
+
+PeerTokenCheck = Callable[[AccessToken], bool]
+_peer_token_reads: PeerTokenCheck = lambda token: True  # noqa: E731 - until the federation app registers its check
+
+
+def peer_token_check_register(check: PeerTokenCheck) -> None:
+    """Make ``check(token)`` decide whether a peer's ``federation`` token still reads (its node not refused)."""
+    global _peer_token_reads
+    _peer_token_reads = check
 
 
 def bearer_token(request: HttpRequest) -> AccessToken | None:
@@ -43,7 +55,9 @@ def token_owner(token: AccessToken) -> Any:
 def token_reads_network(token: AccessToken) -> bool:
     """Whether a token may read ``network`` items: a peer's ``federation``, or ``read`` of someone with a role."""
     scopes = frozenset(token.scope.split())
-    return "federation" in scopes or ("read" in scopes and grants_of(token_owner(token)).reads_network)
+    if "federation" in scopes:
+        return _peer_token_reads(token)
+    return "read" in scopes and grants_of(token_owner(token)).reads_network
 
 
 def can_see_network(request: HttpRequest) -> bool:

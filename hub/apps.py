@@ -10,7 +10,7 @@ class HubConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the JSON list lookups (``target_groups__has``) the selectors and filters use."""
-        from hub import lookups  # noqa: F401
+        from hub import lookups, mail  # noqa: F401  (mail: its deploy check)
 
         post_migrate.connect(descriptor_refresh_after_migrate, sender=self)
 

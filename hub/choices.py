@@ -83,6 +83,26 @@ class AccessibilityFeature(models.TextChoices):
 
 
 class Registration(models.TextChoices):
+    """How people register: not at all, at another site (``recommended``, ``required``: the link), or on the event's node."""
+
     NONE = "none", _("No registration needed")
     RECOMMENDED = "recommended", _("Registration recommended")
     REQUIRED = "required", _("Registration required")
+    NODE = "node", _("Registration on this node")
+
+
+# The modes that send people to a registration link elsewhere (the issue's "external").
+EXTERNAL_REGISTRATION = (Registration.RECOMMENDED, Registration.REQUIRED)
+
+
+class RegistrationStatus(models.TextChoices):
+    """Where one person's registration for an event stands."""
+
+    PENDING = "pending", _("Not confirmed yet")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The registrations that hold (or may still take) a seat or a place on the waiting list.
+ACTIVE_REGISTRATION = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)

@@ -134,6 +134,7 @@ class ChangeLogEntry(models.Model):
         EVENT = "Event", _("Event")
         METHOD_CARD = "MethodCard", _("Method card")
         NODE = "Node", _("Node")
+        IDEA = "Idea", _("Idea")
 
     iri = models.URLField(max_length=300, unique=True)
     item_type = models.CharField(max_length=20, choices=ItemType.choices)
@@ -180,3 +181,43 @@ class LabEditor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.lab.name}"
+
+
+class PrivacyNotice(models.Model):
+    """One version of the node's privacy notice for people who register; the newest is in force.
+
+    A change makes a new version and keeps the earlier ones, so that the notice a person agreed to
+    (named with its version in their registration's consent) can still be read. Before the first
+    version, the node shows a default text (``hub.privacy``) as version 0.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    contact = models.TextField(
+        _("who is responsible"), max_length=3000,
+        help_text=_("Name, address and e-mail of the lab or city office responsible; Markdown."),
+    )
+    text_de = models.TextField(_("notice in German"), max_length=30000)
+    text_en = models.TextField(_("notice in English"), max_length=30000)
+    consent_de = models.CharField(_("consent sentence in German"), max_length=500)
+    consent_en = models.CharField(_("consent sentence in English"), max_length=500)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"privacy notice v{self.version}"
+
+    def text(self, language: str) -> str:
+        """The notice in ``language`` (German unless English is asked for)."""
+        return self.text_en if language == "en" else self.text_de
+
+    def consent(self, language: str) -> str:
+        """The sentence a person agrees to when they register, in ``language``."""
+        return self.consent_en if language == "en" else self.consent_de

@@ -48,3 +48,18 @@ def problem_response(status: int, detail: str, *, instance: str = "", headers: d
     return JsonResponse(
         problem(status, detail, instance=instance), status=status, content_type=PROBLEM_CONTENT_TYPE, headers=headers
     )
+
+
+class Conflict(Exception):
+    """A well-formed request that the state of things refuses (409): registration closed, no seat left, …
+
+    ``field`` names what the refusal is about (a field of the request or of the item), as problem
+    details name the invalid fields of a 400.
+    """
+
+    status = 409
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = str(message)

@@ -26,10 +26,11 @@ from events.models import Event
 from federation.models import Peer, SyncRun
 from hub.addresses import address_in, client_address
 from hub.models import Lab
+from ideas.models import Idea
 from methods.models import MethodCard
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-ITEM_MODELS = (("Lab", Lab), ("Event", Event), ("MethodCard", MethodCard))
+ITEM_MODELS = (("Lab", Lab), ("Event", Event), ("MethodCard", MethodCard), ("Idea", Idea))
 
 
 @dataclass

@@ -197,3 +197,13 @@ class OutputWatcher:
         """Everything the process printed, once its output has ended."""
         self._thread.join(timeout)
         return self.text
+
+
+@pytest.fixture
+def tasks_at_once(settings):
+    """Celery tasks run in this process as they are queued (``task_always_eager``), with what they raise."""
+    from config.celery import app
+
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False

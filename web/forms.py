@@ -1,4 +1,4 @@
-"""The staff's forms: method cards with their steps, events, adapting, peering and blocking."""
+"""The pages' forms: method cards with their steps, events, adapting, peering, blocking, and ideas."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -16,9 +18,15 @@ from events.models import DEFAULT_TIMEZONE, Event
 from federation.blocks import MAX_REASON, GovernanceError, origin_normalised, own_origin
 from federation.models import Block
 from hub.admin_base import ItemAdminForm
-from hub.choices import AccessibilityFeature, TargetGroup
+from hub.choices import PUBLISHED, AccessibilityFeature, TargetGroup, Visibility
 from hub.forms import item_form_class
-from hub.models import Lab
+from hub.models import Lab, PrivacyNotice
+from ideas.models import ANSWER_MAX as IDEA_ANSWER_MAX
+from ideas.models import AUTHOR_NAME_MAX as IDEA_AUTHOR_NAME_MAX
+from ideas.models import DISTRICT_MAX as IDEA_DISTRICT_MAX
+from ideas.models import REASON_MAX as IDEA_REASON_MAX
+from ideas.models import TEXT_MAX as IDEA_TEXT_MAX
+from ideas.models import TITLE_MAX as IDEA_TITLE_MAX
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
 
@@ -146,18 +154,25 @@ class LocalDateTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+ZONED_TIMES = ("start", "end", "registration_opens", "registration_closes")  # typed in the event's own zone
+COUNTS_DEFAULT_ZERO = ("held_back_seats", "max_companions")  # left empty: none
+
+
 class EventForm(Sections, _EventBase):
     """An event of this node, of one of ``labs``; its start and end are typed in the event's own time zone."""
 
     start = LocalDateTimeField(label=_("Start"))
     end = LocalDateTimeField(label=_("End"))
+    registration_opens = LocalDateTimeField(label=_("Registration opens"), required=False)
+    registration_closes = LocalDateTimeField(label=_("Registration closes"), required=False)
 
     sections = (
         (_("The event"), ("title", "lab", "description", "status")),
         (_("Date and time"), ("start", "end", "timezone")),
         (_("Place"), ("attendance_mode", "place_name", "place_address", "latitude", "longitude", "online_url")),
         (_("Who it is for"), ("target_groups", "languages", "is_free", "capacity", "accessibility_features", "accessibility_notes")),
-        (_("Registration"), ("registration", "registration_url")),
+        (_("Registration"), ("registration", "registration_url", "held_back_seats", "waiting_list",
+                              "registration_opens", "registration_closes", "max_companions", "question")),
         (_("More"), ("keywords", "method_iris", "visibility")),
     )
 
@@ -166,7 +181,8 @@ class EventForm(Sections, _EventBase):
             "title", "lab", "description", "status", "start", "end", "timezone", "attendance_mode", "place_name",
             "place_address", "latitude", "longitude", "online_url", "target_groups", "languages", "is_free",
             "capacity", "accessibility_features", "accessibility_notes", "registration", "registration_url",
-            "keywords", "method_iris", "visibility",
+            "held_back_seats", "waiting_list", "registration_opens", "registration_closes", "max_companions",
+            "question", "keywords", "method_iris", "visibility",
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -180,10 +196,15 @@ class EventForm(Sections, _EventBase):
         self.fields["start"].label, self.fields["end"].label = _("Start"), _("End")
         _labs_only(self, labs)
         self.fields["timezone"].help_text = _("An IANA time zone such as Europe/Berlin; start and end are in this zone.")
+        self.fields["registration_opens"].label = _("Registration opens")
+        self.fields["registration_closes"].label = _("Registration closes")
+        for name in COUNTS_DEFAULT_ZERO:
+            self.fields[name].required = False
         if self.instance.pk:
             zone = zoneinfo.ZoneInfo(self.instance.timezone)
-            for name in ("start", "end"):
-                self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
+            for name in ZONED_TIMES:
+                if getattr(self.instance, name) is not None:
+                    self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
 
     def clean(self) -> dict[str, Any]:
         """Read start and end in the event's zone before the model's checks run."""
@@ -192,7 +213,10 @@ class EventForm(Sections, _EventBase):
             zone = zoneinfo.ZoneInfo(zone_name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             zone = zoneinfo.ZoneInfo(DEFAULT_TIMEZONE)
-        for name in ("start", "end"):
+        for name in COUNTS_DEFAULT_ZERO:
+            if self.cleaned_data.get(name) is None and name not in self.errors:
+                self.cleaned_data[name] = 0
+        for name in ZONED_TIMES:
             value = self.cleaned_data.get(name)
             if value is not None:
                 naive = timezone.make_naive(value, timezone.get_current_timezone())
@@ -267,6 +291,38 @@ class OriginForm(forms.Form):
     origin = OriginField()
 
 
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…), headings with “##”.")
+
+
+class PrivacyNoticeForm(forms.Form):
+    """The node's privacy notice: who is responsible, the text in German and English, the consent sentences."""
+
+    contact = forms.CharField(
+        label=_("Who is responsible"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Name, address and e-mail of the lab or city office responsible (Markdown)."),
+    )
+    text_de = forms.CharField(
+        label=_("Notice in German"), max_length=30000, help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 16, "lang": "de"}),
+    )
+    text_en = forms.CharField(
+        label=_("Notice in English"), max_length=30000, help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 16, "lang": "en"}),
+    )
+    consent_de = forms.CharField(
+        label=_("Consent sentence in German"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "de"}),
+        help_text=_("The sentence beside the consent box of the registration form; one line, no Markdown."),
+    )
+    consent_en = forms.CharField(
+        label=_("Consent sentence in English"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        help_text=_("The sentence beside the consent box of the registration form; one line, no Markdown."),
+    )
+
+    def __init__(self, *args: Any, notice: PrivacyNotice, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(notice, name) for name in self.base_fields})
+        super().__init__(*args, **kwargs)
+
+
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[str]:
     """Put a service's errors at the form's fields; return the messages no field of the form shows."""
     if not hasattr(error, "error_dict"):
@@ -278,3 +334,119 @@ def form_add_service_errors(form: forms.Form, error: ValidationError) -> list[st
         else:
             elsewhere.extend(message for item in errors for message in item.messages)
     return elsewhere
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+
+class IdeaForm(forms.Form):
+    """A citizen's idea for a lab: no account; name and e-mail address only for an answer.
+
+    ``website`` is a honeypot: hidden from people (``display: none``), filled in by robots that fill
+    every field; a submission with it filled is thanked for and thrown away.
+    """
+
+    title = forms.CharField(label=_("Title of your idea"), max_length=IDEA_TITLE_MAX)
+    text = forms.CharField(
+        label=_("Your idea"), max_length=IDEA_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    district = forms.CharField(
+        label=_("District (optional)"), max_length=IDEA_DISTRICT_MAX, required=False,
+        help_text=_("Where in the city, if your idea belongs to a place."),
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"), max_length=IDEA_AUTHOR_NAME_MAX, required=False,
+        help_text=_("A first name or a pseudonym is enough. It is not published."),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"), required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _("What should change, for whom, and why? At most %(max)d characters.") % {
+            "max": IDEA_TEXT_MAX
+        }
+        self.fields["email"].help_text = _(
+            "Only if you want an answer by e-mail. It is not published, used for nothing else, and erased "
+            "%(days)d days after the lab's answer."
+        ) % {"days": settings.HUB_IDEA_RETENTION_DAYS}
+
+    @property
+    def is_robot(self) -> bool:
+        """Whether the honeypot was filled in."""
+        return bool((self.data.get(self.add_prefix("website")) or "").strip())
+
+    def visible_fields(self) -> list:
+        """The fields people fill in, without the honeypot (rendered apart, hidden)."""
+        return [field for field in super().visible_fields() if field.name != "website"]
+
+
+class IdeaPublishForm(forms.Form):
+    """Publish an idea, with the lab's public answer if there is one yet."""
+
+    answer = forms.CharField(
+        label=_("Public answer (optional)"), max_length=IDEA_ANSWER_MAX, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown with the idea; sent to the author if they left an e-mail address."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible for"), choices=[(v, label) for v, label in Visibility.choices if v in PUBLISHED],
+        initial=Visibility.PUBLIC, widget=forms.RadioSelect,
+    )
+
+
+class IdeaAnswerForm(forms.Form):
+    """The lab's public answer to a published idea."""
+
+    answer = forms.CharField(
+        label=_("Public answer"), max_length=IDEA_ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown with the idea; sent to the author if they left an e-mail address."),
+    )
+
+
+class IdeaDeclineForm(forms.Form):
+    """Decline an idea, with the reason the author is sent (never published)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=IDEA_REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Not published; sent to the author if they left an e-mail address."),
+    )
+
+
+class IdeaLinkForm(forms.Form):
+    """The events and method cards that took an idea up, chosen from those offered."""
+
+    event_iris = forms.MultipleChoiceField(label=_("Events"), required=False, widget=forms.CheckboxSelectMultiple)
+    method_iris = forms.MultipleChoiceField(label=_("Method cards"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, events: list[tuple[str, str]], methods: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_iris"].choices = events
+        self.fields["method_iris"].choices = methods
+
+
+class CheckInForm(forms.Form):
+    """The code a person shows at the door, typed or read from its QR code."""
+
+    code = forms.CharField(label=_("Check-in code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class OnBehalfForm(forms.Form):
+    """Staff register someone who called or came by: a name and a note, no e-mail address."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("For example: called on Monday, needs a seat near the door."))
+    companions = forms.IntegerField(label=_("Companions"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["companions"].max_value = event.max_companions
+        self.fields["companions"].validators.append(MaxValueValidator(event.max_companions))

@@ -34,10 +34,11 @@ def event_schema_org(event: Event) -> dict[str, Any]:
         "inLanguage": event.languages,
         "keywords": ", ".join(event.keywords),
         "maximumAttendeeCapacity": event.capacity,
+        "remainingAttendeeCapacity": event.seats_left,
         "location": _locations(event),
         "organizer": _organizer(event),
     }
-    document.update({key: value for key, value in optional.items() if value})
+    document.update({key: value for key, value in optional.items() if value or value == 0})  # no seats left is news
     return document
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from events.models import Event
 from federation.codecs.common import DESCRIPTOR_CONTEXT, ITEM_CONTEXT, Decoded
 from federation.codecs.events import event_from_document, event_to_document
+from federation.codecs.ideas import idea_from_document, idea_to_document
 from federation.codecs.labs import lab_from_document, lab_to_document
 from federation.codecs.methods import method_from_document, method_to_document
 from federation.codecs.nodes import (
@@ -24,12 +25,14 @@ from federation.codecs.nodes import (
 from federation.codecs.shape import DocumentError, Reader
 from federation.codecs.tombstones import tombstone_from_document, tombstone_to_document
 from hub.models import FederatedItem, Lab
+from ideas.models import Idea
 from methods.models import MethodCard
 
 DECODERS = {
     "Lab": lab_from_document,
     "Event": event_from_document,
     "MethodCard": method_from_document,
+    "Idea": idea_from_document,
     "Node": node_from_document,
     "Tombstone": tombstone_from_document,
 }
@@ -43,6 +46,8 @@ def to_document(item: FederatedItem) -> dict[str, Any]:
         return event_to_document(item)
     if isinstance(item, Lab):
         return lab_to_document(item)
+    if isinstance(item, Idea):
+        return idea_to_document(item)
     raise TypeError(f"no codec for {type(item).__name__}")
 
 

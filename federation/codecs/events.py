@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
-from events.models import Event, iana_zones
+from events.models import LARGEST_AUDIENCE, Event, iana_zones
 from federation.codecs.common import Decoded, item_header, read_header, read_lab, uuid_of
 from federation.codecs.labs import geo_document, read_geo
 from federation.codecs.shape import (
@@ -60,6 +60,8 @@ def event_to_document(event: Event) -> dict[str, Any]:
             "accessibilityFeature": event.accessibility_features,
             "accessibilityNote": event.accessibility_notes,
             "maximumAttendeeCapacity": event.capacity,
+            # The seats open to registration nobody holds yet, when people register on this node; never who holds them.
+            "remainingAttendeeCapacity": event.seats_left,
             "registration": event.registration,
             "registrationUrl": event.registration_url,
             "keywords": event.keywords,
@@ -110,7 +112,8 @@ def event_from_document(reader: Reader) -> Decoded:
         "is_free": reader.boolean("isAccessibleForFree", default=True),
         "accessibility_features": reader.choices("accessibilityFeature", ACCESSIBILITY_FEATURES),
         "accessibility_notes": reader.text("accessibilityNote"),
-        "capacity": reader.integer("maximumAttendeeCapacity", minimum=1, maximum=100000),
+        "capacity": reader.integer("maximumAttendeeCapacity", minimum=1, maximum=LARGEST_AUDIENCE),
+        "remaining_capacity": reader.integer("remainingAttendeeCapacity", minimum=0, maximum=LARGEST_AUDIENCE),
         "registration": reader.choice("registration", REGISTRATIONS, default=Registration.NONE),
         "registration_url": reader.iri("registrationUrl", max_length=MAX_URL),
         "keywords": reader.texts("keywords", max_items=50, max_length=80),

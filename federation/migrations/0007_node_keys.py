@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('federation', '0006_key_pins_held_documents'),
-        ('hub', '0006_node_key_id'),
+        ('hub', '0008_node_key_id'),
     ]
 
     operations = [

@@ -35,10 +35,12 @@ from federation.sync.rows import as_uuid, rows_insert, select_in
 from federation.sync.waiting import copies_record, held_store
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
+from ideas.models import Idea
 from methods.models import MethodCard, MethodStep
 
-ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard}
-LABBED = ("Event", "MethodCard")
+ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard, "Idea": Idea}
+LABBED = ("Event", "MethodCard", "Idea")
+UUID_NAMED = ("Event", "MethodCard", "Idea")  # types whose uuid names their page on every node
 
 __all__ = ["ITEM_MODELS", "DescriptorFetch", "PageResult", "Received", "documents_apply", "feed_apply_page",
            "items_store", "origin_of", "received_change"]
@@ -210,7 +212,7 @@ def _others_checked(chosen: Received, others: list[Received], keys: PageKeys, re
 
 
 def _without_foreign_labs(received: list[Received], keys: PageKeys, result: PageResult) -> list[Received]:
-    """Refuse an event or method whose lab this node holds as a lab of another node (§6.2)."""
+    """Refuse an event, method or idea whose lab this node holds as a lab of another node (§6.2)."""
     labs = {item.decoded.fields["lab_id"] for item in received if item.decoded.type in LABBED}
     owners = dict(select_in(Lab, ("iri", "origin"), "iri", labs))
     if not owners:
@@ -229,9 +231,9 @@ def _without_foreign_labs(received: list[Received], keys: PageKeys, result: Page
 
 
 def _without_uuid_clashes(received: list[Received], result: PageResult) -> list[Received]:
-    """Refuse an event or method whose uuid another item already has (uuids name local pages)."""
+    """Refuse an event, method or idea whose uuid another item already has (uuids name local pages)."""
     kept, seen = [], {}
-    for type_name in ("Event", "MethodCard"):
+    for type_name in UUID_NAMED:
         items = [item for item in received if item.decoded.type == type_name]
         uuids = {item.decoded.fields["uuid"]: item.iri for item in items}
         taken = {as_uuid(value): iri for value, iri in select_in(ITEM_MODELS[type_name], ("uuid", "iri"), "uuid", uuids)}
@@ -242,7 +244,7 @@ def _without_uuid_clashes(received: list[Received], result: PageResult) -> list[
                 result.reject(item.iri, f"its uuid is already used by {owner}")
                 continue
             kept.append(item)
-    return kept + [item for item in received if item.decoded.type not in ("Event", "MethodCard")]
+    return kept + [item for item in received if item.decoded.type not in UUID_NAMED]
 
 
 def _store(pins: list[Received], fresh: list[Received]) -> None:

@@ -4,6 +4,7 @@ from hub.services.changelog import Change, changelog_record, changelog_record_ma
 from hub.services.items import MirroredItemError, raise_if_not_local
 from hub.services.labs import lab_create, lab_delete, lab_update
 from hub.services.node import NodeInit, node_init
+from hub.services.privacy import privacy_notice_publish
 from hub.services.roles import role_grant, role_revoke
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "lab_delete",
     "lab_update",
     "node_init",
+    "privacy_notice_publish",
     "raise_if_not_local",
     "role_grant",
     "role_revoke",

@@ -78,8 +78,8 @@ def lab_delete(*, lab: Lab, actor: Any) -> None:
     """Delete a lab of this node (node administrators), leaving a tombstone where it had been published."""
     raise_if_not_local(lab)
     raise_unless_node_admin(actor=actor, action=MANAGING_LABS)
-    if lab.methods.exists() or lab.events.exists():
-        raise ValidationError(_("This lab still has method cards or events; move or delete them first."))
+    if lab.methods.exists() or lab.events.exists() or lab.ideas.exists():
+        raise ValidationError(_("This lab still has method cards, events or ideas; move or delete them first."))
     item_record_deletion(lab)
     lab.delete()
     node_descriptor_publish()

@@ -1,4 +1,4 @@
-"""Demo content for a fresh node: a second lab, method cards and events, written via the services.
+"""Demo content for a fresh node: a second lab, method cards, events and ideas, written via the services.
 
 The content lives in ``content/*.yaml``; ``seed`` reads it and writes it. It is fictional:
 addresses use invented streets and the postcode 12345, links point to example.org, and nobody

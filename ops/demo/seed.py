@@ -22,6 +22,7 @@ from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM
 from hub.selectors import local_node
 from hub.services.labs import lab_create, lab_iri
+from ideas.services import idea_link, idea_publish, idea_submit
 from methods.models import MethodCard
 from methods.services import method_adapt, method_create
 
@@ -47,6 +48,8 @@ EVENT_KEYS = (
     "lab", "days", "time", "minutes", "title", "description", "attendance_mode", "target_groups",
     "accessibility_features", "registration", "keywords", "methods",
 )
+IDEA_KEYS = ("lab", "title", "text", "status")
+IDEA_STATUSES = ("submitted", "published", "taken-up")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
@@ -74,6 +77,7 @@ class DemoContent:
     methods: list[ContentEntry]
     adaptations: list[ContentEntry]
     events: list[ContentEntry]
+    ideas: list[ContentEntry]
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def demo_seed(*, now: datetime | None = None) -> DemoReport:
     labs, labs_created = _demo_labs(node, content.labs)
     methods = _demo_methods(content, labs)
     events = _demo_events(content, labs, methods, now or timezone.now(), city=node.city)
+    _demo_ideas(content, labs, methods)
     return DemoReport(labs=labs_created, methods=len(methods), events=events, created=True)
 
 
@@ -112,6 +117,7 @@ def demo_content(directory: Path = CONTENT_DIR) -> DemoContent:
     methods = _entries(directory, "methods.yaml", METHOD_KEYS)
     adaptations = _entries(directory, "adaptations.yaml", ADAPTATION_KEYS)
     events = _entries(directory, "events.yaml", EVENT_KEYS)
+    ideas = _entries(directory, "ideas.yaml", IDEA_KEYS)
     _raise_if_keys_repeat(places)
     _raise_if_keys_repeat(labs, taken={MAIN})
     _raise_if_keys_repeat(methods + adaptations)
@@ -119,7 +125,7 @@ def demo_content(directory: Path = CONTENT_DIR) -> DemoContent:
         raise DemoContentError(f"labs.yaml: keep the lab {DEMO_LAB_SLUG}; it marks a seeded node.")
     places_by_key = {entry.fields["key"]: entry for entry in places}
     return DemoContent(
-        places=places_by_key, labs=labs, methods=methods, adaptations=adaptations, events=events
+        places=places_by_key, labs=labs, methods=methods, adaptations=adaptations, events=events, ideas=ideas
     )
 
 
@@ -320,3 +326,19 @@ def _local_time(now: datetime, days: int, clock: str) -> datetime:
     """An aware Berlin datetime ``days`` after the Berlin date of ``now``, at ``clock``."""
     day = now.astimezone(BERLIN).date() + timedelta(days=days)
     return datetime.combine(day, time.fromisoformat(clock), tzinfo=BERLIN)
+
+
+def _demo_ideas(content: DemoContent, labs: Mapping[str, Lab], methods: Mapping[str, MethodCard]) -> None:
+    """Create the demo's ideas: sent as a citizen sends them, then moderated as the lab's staff would."""
+    for entry in content.ideas:
+        spec = entry.fields
+        if spec["status"] not in IDEA_STATUSES:
+            raise DemoContentError(f"{entry.where}: status must be one of {', '.join(IDEA_STATUSES)}.")
+        with _naming(entry):
+            idea = idea_submit(lab=_lookup(labs, spec["lab"], entry, "lab"), title=spec["title"], text=spec["text"],
+                               district=spec.get("district", ""), author_name=spec.get("author_name", ""))
+            if spec["status"] != "submitted":
+                idea = idea_publish(idea=idea, actor=SYSTEM, answer=spec.get("answer", ""))
+            if spec["status"] == "taken-up":
+                links = [_lookup(methods, key, entry, "method card").iri for key in spec.get("methods", [])]
+                idea_link(idea=idea, actor=SYSTEM, event_iris=[], method_iris=links)

@@ -113,7 +113,8 @@ def test_manage_py_explains_a_refused_configuration_without_a_traceback(tmp_path
 
 
 def test_check_deploy_reports_nothing_once_the_documented_variables_are_set(tmp_path):
-    env = {"HUB_BASE_URL": "https://hub.example.de", "DJANGO_SECRET_KEY": "k-" + SECRET + "-x9!Q"}
+    env = {"HUB_BASE_URL": "https://hub.example.de", "DJANGO_SECRET_KEY": "k-" + SECRET + "-x9!Q",
+           "HUB_EMAIL_URL": "smtp+tls://hub:geheim@mail.example.de"}
     result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -124,3 +125,59 @@ def test_federation_mode_is_open_unless_allowlist_is_asked_for(tmp_path):
     assert load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "Allowlist"}).federation_mode == "allowlist"
     with pytest.raises(ConfigurationError, match="HUB_FEDERATION_MODE must be one of open, allowlist"):
         load({"HUB_DATA_DIR": str(tmp_path), "HUB_FEDERATION_MODE": "closed"})
+
+
+def test_the_idea_limit_and_retention_are_read(tmp_path):
+    base = {"HUB_DATA_DIR": str(tmp_path)}
+    defaults = load(base)
+    assert (defaults.throttle_ideas, defaults.idea_retention_days) == ((10, 3600), 90)
+    chosen = load(base | {"HUB_THROTTLE_IDEAS": "3/minute", "HUB_IDEA_RETENTION_DAYS": "30"})
+    assert (chosen.throttle_ideas, chosen.idea_retention_days) == ((3, 60), 30)
+    assert load(base | {"HUB_THROTTLE": "off", "HUB_THROTTLE_IDEAS": "3/minute"}).throttle is False
+    for name, value in (("HUB_THROTTLE_IDEAS", "viele"), ("HUB_IDEA_RETENTION_DAYS", "0"), ("HUB_THROTTLE", "vielleicht")):
+        with pytest.raises(ConfigurationError, match=name):
+            load(base | {name: value})
+
+
+def test_check_deploy_warns_that_mails_without_hub_email_url_reach_nobody(tmp_path):
+    env = {"HUB_BASE_URL": "https://hub.example.de", "DJANGO_SECRET_KEY": "k-" + SECRET + "-x9!Q"}
+    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert result.returncode == 1 and "HUB_EMAIL_URL is not set" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(("url", "server"), [
+    ("smtp://mail.example.de", ("mail.example.de", 25, "", "", False, False)),
+    ("smtp+tls://hub%40stadt:p%C3%A4ss%2Fwort@mail.example.de:2525", ("mail.example.de", 2525, "hub@stadt", "päss/wort", True, False)),
+    ("smtp+ssl://hub:geheim@mail.example.de", ("mail.example.de", 465, "hub", "geheim", False, True)),
+    ("SMTP+TLS://mail.example.de", ("mail.example.de", 587, "", "", True, False)),
+])
+def test_the_mail_server_is_read_from_hub_email_url(tmp_path, url, server):
+    mail = load({"HUB_DATA_DIR": str(tmp_path), "HUB_EMAIL_URL": url}).mail_server
+    assert (mail.host, mail.port, mail.username, mail.password, mail.use_tls, mail.use_ssl) == server
+    assert "geheim" not in repr(mail)
+
+
+@pytest.mark.parametrize("url", ["http://mail.example.de", "smtp://", "smtp+starttls://mail.example.de",
+                                 "smtp://user:geheim@mail.example.de:port", "smtp://mail.example.de/inbox"])
+def test_a_wrong_hub_email_url_is_refused_without_echoing_its_password(tmp_path, url):
+    with pytest.raises(ConfigurationError, match="HUB_EMAIL_URL must be") as error:
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_EMAIL_URL": url})
+    assert "geheim" not in str(error.value)
+
+
+def test_mails_in_development_go_to_files_and_the_sender_is_the_nodes(tmp_path):
+    config = load({"HUB_DATA_DIR": str(tmp_path)})
+    assert (config.mail_server, config.mail_from) == (None, "Stadtlabor Hub <noreply@localhost>")
+    production = load({"HUB_DATA_DIR": str(tmp_path), "HUB_BASE_URL": "https://hub.wiesbaden.de",
+                       "DJANGO_SECRET_KEY": SECRET})
+    assert production.mail_from == "Stadtlabor Hub <noreply@hub.wiesbaden.de>"
+    with pytest.raises(ConfigurationError, match="HUB_EMAIL_FROM"):
+        load({"HUB_DATA_DIR": str(tmp_path), "HUB_EMAIL_FROM": "keine Adresse"})
+
+
+def test_registration_rates_retention_and_the_throttle_switch(tmp_path):
+    config = load({"HUB_DATA_DIR": str(tmp_path)})
+    assert (config.throttle, config.throttle_registration, config.registration_retention_days) == (True, (20, 3600), 90)
+    config = load({"HUB_DATA_DIR": str(tmp_path), "HUB_THROTTLE": "off", "HUB_THROTTLE_REGISTRATION": "5/minute",
+                   "HUB_REGISTRATION_RETENTION_DAYS": "30"})
+    assert (config.throttle, config.throttle_registration, config.registration_retention_days) == (False, (5, 60), 30)

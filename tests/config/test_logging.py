@@ -85,6 +85,9 @@ def test_a_json_line_has_time_level_logger_and_message(emit):
         ('{"client_id": "abc", "client_secret": "s3cr3t-value"}', "s3cr3t-value"),
         ("grant_type=refresh_token&refresh_token=r3fr3sh&client_id=x", "r3fr3sh"),
         ("stadtlabor-invitation:eyJ2IjoxLCJzZWNyZXQiOiJ4In0", "eyJ2IjoxLCJzZWNyZXQiOiJ4In0"),
+        ('"POST /api/registrations/o92POln7Ng8bT93J0yHqmNAoEkS4bWsLHoOjVO_olio/confirm HTTP/1.1" 200',
+         "o92POln7Ng8bT93J0yHqmNAoEkS4bWsLHoOjVO_olio"),
+        ("Not Found: /registrations/o92POln7Ng8bT93J0yHqmNAoEkS4bWsLHoOjVO_olio", "o92POln7Ng8bT93J0yHqmNAoEkS4bWsLHoOjVO_olio"),
     ],
 )
 def test_authorization_values_credentials_and_invitations_are_redacted(text, secret):

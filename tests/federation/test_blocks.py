@@ -3,7 +3,9 @@ the federation endpoints and a block list do when a peer or an origin is refused
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -26,13 +28,14 @@ from federation.blocks import (
 from federation.codecs import key_id
 from federation.codecs.blocklists import BlockListEntry, blocklist_to_document
 from federation.feed import feed_page
-from federation.models import Block, Peer
+from federation.models import Block, Invitation, Peer
 from federation.proofs import sign_jcs
 from federation.sync import feed_apply_page
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.multikey import encode_public_key, generate_key
 from hub.roles import SYSTEM
 from methods.models import MethodCard
+from methods.services import method_create
 from tests.federation.test_apply import Origin
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +200,54 @@ def test_in_allowlist_mode_a_peer_not_on_the_list_is_refused_and_a_listed_one_se
     refused = client.get("/api/federation/feed", HTTP_AUTHORIZATION=f"Bearer {token_of(origin_peer)}")
     assert refused.status_code == 403 and "not on this node's allow list" in refused.json()["detail"]
     assert client.get("/api/federation/feed", HTTP_AUTHORIZATION=f"Bearer {token_of(relay)}").status_code == 200
+
+
+def test_a_blocked_nodes_token_reads_no_network_item_on_the_pages_or_the_api(client, origin_peer, origin, lab):
+    method_create(actor=SYSTEM, title="Nur im Netzwerk", summary="Intern", phase="erkennen", lab=lab,
+                  visibility="network")
+    token = token_of(origin_peer)
+    reads = client.get("/api/methods/", HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"]
+    assert [item["title"] for item in reads] == ["Nur im Netzwerk"]  # a peer's token reads network items
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
+    assert client.get("/api/methods/", HTTP_AUTHORIZATION=f"Bearer {token}").json()["results"] == []
+    assert "Nur im Netzwerk" not in client.get("/methods/", HTTP_AUTHORIZATION=f"Bearer {token}").content.decode()
+
+
+def test_a_blocked_node_gets_no_new_token(client, origin_peer, origin):
+    secret = "geheim-" + secrets.token_hex(8)
+    origin_peer.application.client_secret = secret
+    origin_peer.application.save()
+    ask = {"grant_type": "client_credentials", "client_id": origin_peer.application.client_id,
+           "client_secret": secret}
+    assert client.post("/o/token/", ask).json()["scope"] == "federation"
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
+    refused = client.post("/o/token/", ask)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
+
+
+def test_a_blocked_node_cannot_join_again_with_a_fresh_invitation(client, origin):
+    from federation.peering import invitation_read, peer_invite
+
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
+    invitation = invitation_read(peer_invite(actor=SYSTEM))
+    body = {"invitation": invitation.id, "secret": invitation.secret, "node": origin.base, "client_id": "c",
+            "client_secret": "s"}
+    response = client.post("/api/federation/join", orjson.dumps(body), content_type="application/json",
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "This node does not peer with the joining node."
+    assert not Peer.objects.filter(node__iri=origin.node.iri).exists()
+    assert Invitation.objects.get(pk=invitation.id).used_at is None  # the invitation still works for others
+
+
+def test_joining_a_blocked_node_is_refused_before_any_request(origin):
+    from federation.peering import INVITATION_PREFIX, PeeringError, peer_join
+
+    origin_block(actor=SYSTEM, origin=origin.base, reason="Spam")
+    content = json.dumps({"node": origin.base, "id": "x", "secret": "y"}).encode()  # nothing listens there
+    invitation = INVITATION_PREFIX + base64.urlsafe_b64encode(content).decode().rstrip("=")
+    with pytest.raises(PeeringError, match="This node has blocked"):
+        peer_join(invitation=invitation, actor=SYSTEM)
 
 
 def test_a_blocked_peer_is_not_pulled(origin_peer, origin, capsys):

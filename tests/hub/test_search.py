@@ -96,7 +96,7 @@ def test_on_sqlite_the_triggers_that_keep_the_index_exist():
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'")
         names = {row[0] for row in cursor.fetchall()}
     assert names == {
-        f"{table}_fts_{action}" for table in ("methods_methodcard", "events_event")
+        f"{table}_fts_{action}" for table in ("methods_methodcard", "events_event", "ideas_idea")
         for action in ("insert", "update", "delete")
     }
 

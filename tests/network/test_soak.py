@@ -4,14 +4,18 @@ A seeded random connected topology (a random spanning tree plus a few extra edge
 invitations). In every round each node creates, updates and deletes method cards through its
 services, while: a ``manage.py sync`` is SIGKILLed (its whole process group) while it runs; a node with
 a Celery worker is SIGKILLed while its worker syncs, then restarted; and one node's inbound network is
-cut by a proxy for the first rounds (its peers know it only by the proxy's address), then healed.
-After each kill the node's database must be consistent. When the writes stop, a bounded number of
-sync rounds on every node must leave every node holding the same (id, version, deleted) set; the
-digest of each node's set is printed.
+cut by a proxy for the first rounds (its peers know it only by the proxy's address), then healed;
+and in the middle of the churn one node blocks an origin it does not peer with (``manage.py peer
+block``), whose items keep reaching it through relays. After each kill the node's database must be
+consistent. When the writes stop, a bounded number of sync rounds on every node must leave every
+node that reaches the blocked origin other than through the blocking node holding the same (id,
+version, deleted) set, the blocking node that set without anything of the blocked origin, and any
+node the block cuts off from the blocked origin (a block also stops relaying) that set apart from the
+blocked origin's items, of which it keeps what reached it before the block; the digest of each
+node's set is printed.
 
 The CI variant (8 nodes, 2 churn rounds) takes a few minutes on two cores; a longer run:
-``HUB_SOAK_NODES=16 HUB_SOAK_ROUNDS=6 pytest tests/network/test_soak.py -s``. Blocking an origin
-(``manage.py peer block``) is not part of it: that command does not exist yet.
+``HUB_SOAK_NODES=16 HUB_SOAK_ROUNDS=6 pytest tests/network/test_soak.py -s``.
 """
 
 from __future__ import annotations
@@ -136,6 +140,32 @@ def sync_report_is_clean(report: str) -> bool:
     return "FAILED" not in report and "rejected" not in report.replace("0 rejected", "")
 
 
+def not_adjacent(edges: list[tuple[int, int]], count: int, rng: random.Random, avoid: set[int]) -> tuple[int, int]:
+    """A (blocker, blocked) pair of nodes outside ``avoid`` that do not peer: blocking a peer could cut the
+    blocker off, blocking a stranger only refuses what relays bring of it."""
+    peers = {frozenset(edge) for edge in edges}
+    pairs = [(x, y) for x in range(count) for y in range(count)
+             if x != y and not {x, y} & avoid and frozenset((x, y)) not in peers]
+    return rng.choice(pairs)
+
+
+def cut_off(edges: list[tuple[int, int]], count: int, blocker: int, blocked: int) -> set[int]:
+    """The blocker and the nodes that reach the blocked origin only through it: none of them gets its items."""
+    reached, frontier = {blocked}, [blocked]
+    while frontier:
+        here = frontier.pop()
+        for x, y in edges:
+            other = y if x == here else x if y == here else None
+            if other is not None and other != blocker and other not in reached:
+                reached.add(other)
+                frontier.append(other)
+    return set(range(count)) - reached
+
+
+def of_origin(node: LiveNode, pairs: set) -> set:
+    return {pair for pair in pairs if pair[0].startswith(node.base_url + "/")}
+
+
 def test_the_network_converges_after_churn(network):
     rng = random.Random(SEED)
     nodes: list[LiveNode] = []
@@ -153,6 +183,8 @@ def test_the_network_converges_after_churn(network):
     print(f"\ntopology ({NODES} nodes, seed {SEED}): {edges}")
 
     neighbour = next(nodes[x if y == 0 else y] for x, y in edges if 0 in (x, y))
+    blocker_at, blocked_at = not_adjacent(edges, NODES, rng, avoid={0})
+    blocker, blocked = nodes[blocker_at], nodes[blocked_at]
     cut.proxy.cut()
     kills = []
     for round_ in range(ROUNDS):
@@ -171,26 +203,44 @@ def test_the_network_converges_after_churn(network):
             assert consistency_problems(node) == [], f"{name} inconsistent after a SIGKILL"
         if round_ == ROUNDS // 2:
             cut.proxy.heal()
+        if round_ == (ROUNDS - 1) // 2:
+            print(blocker.manage("peer", "block", blocked.base_url, "--reason", "Soak: blockiert").stdout.strip())
     print("kills (node, what, caught while syncing):", kills)
     assert any(caught for *_, caught in kills), "no kill happened while a sync ran"
+
+    without = {nodes[i].name for i in cut_off(edges, NODES, blocker_at, blocked_at)}
+    print(f"{blocker.name} blocks {blocked.name}; without its items: {sorted(without)}")
+    others = [node for node in nodes if node.name not in without]
+
+    def as_expected(name: str, pairs: set) -> bool:
+        """The reference set; the blocker holds nothing of the blocked origin, and a node it cuts off from the
+        origin keeps whatever of it arrived before the block, so only the rest is compared there."""
+        if name == blocker.name:
+            return pairs == holdings - of_origin(blocked, holdings)
+        if name in without:
+            return pairs - of_origin(blocked, pairs) == holdings - of_origin(blocked, holdings)
+        return pairs == holdings
 
     for round_ in range(1, MAX_QUIET_ROUNDS + 1):
         for node in nodes:
             node.sync(check=False)
-        digests = [digest(node.holdings()) for node in nodes]
-        print(f"quiet round {round_}: " + ", ".join(f"{n.name.split()[0]}={d}" for n, (d, _) in zip(nodes, digests)))
-        if len({d for d, _ in digests}) == 1:
+        digests = {node.name: digest(node.holdings()) for node in nodes}
+        print(f"quiet round {round_}: " + ", ".join(f"{n.split()[0]}={d}" for n, (d, _) in digests.items()))
+        holdings = digests[others[0].name][1]
+        if not [name for name, (_, pairs) in digests.items() if not as_expected(name, pairs)]:
             break
     else:
-        reference = digests[0][1]
-        differing = {n.name: len(pairs ^ reference) for n, (_, pairs) in zip(nodes, digests) if pairs != reference}
-        pytest.fail(f"no convergence after {MAX_QUIET_ROUNDS} quiet rounds; pairs differing from "
-                    f"{nodes[0].name}: {differing}")
+        differing = {name: len(pairs ^ holdings) for name, (_, pairs) in digests.items() if not as_expected(name, pairs)}
+        pytest.fail(f"no convergence after {MAX_QUIET_ROUNDS} quiet rounds; pairs differing from what "
+                    f"{others[0].name} holds (beside {blocked.name}'s at {sorted(without)}): {differing}")
 
+    assert of_origin(blocked, holdings), f"{blocked.name}'s items should have reached the nodes that do not block it"
+    assert not of_origin(blocked, digests[blocker.name][1]), f"{blocker.name} holds items of {blocked.name}"
     for node in nodes:
+        if node is blocker:
+            continue
         report = node.sync()
         assert sync_report_is_clean(report), f"{node.name}: {report}"
-    holdings = digests[0][1]
     origins = {iri.split("/methods/")[0] for iri, *_ in holdings if "/methods/" in iri}
-    assert origins == {n.base_url for n in nodes}, "every node's cards should have reached every node"
+    assert origins == {n.base_url for n in nodes}, "every node's cards should have reached every node that does not block them"
     assert any(deleted for *_, deleted in holdings), "the random edits should have made tombstones"

@@ -129,7 +129,9 @@ def test_events_mix_modes_registration_and_status(node) -> None:
         "online",
         "hybrid",
     }
-    assert set(events.values_list("registration", flat=True)) == {"none", "recommended", "required"}
+    assert set(events.values_list("registration", flat=True)) == {"none", "recommended", "required", "node"}
+    seated = events.get(registration="node")
+    assert (seated.capacity, seated.held_back_seats, seated.waiting_list, seated.seats_left) == (20, 4, True, 16)
     assert events.filter(status=EventStatus.CANCELLED).count() == 1
     assert events.filter(status=EventStatus.POSTPONED).count() == 1
     assert any(event.languages == ["de", "en"] for event in events)

@@ -98,6 +98,7 @@ def test_items_are_counted_by_type_and_origin(scrape, node, remote_lab):
     assert value(samples, "hub_items", type="Lab", origin="mirrored") == 1
     assert value(samples, "hub_items", type="Event", origin="local") == 0
     assert value(samples, "hub_items", type="MethodCard", origin="mirrored") == 0
+    assert value(samples, "hub_items", type="Idea", origin="local") == 0
 
 
 @pytest.mark.django_db

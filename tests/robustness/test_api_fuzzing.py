@@ -202,6 +202,20 @@ def consistent_event(body: dict, *, partial: bool) -> dict:
         latitude, longitude = body.get("latitude"), body.get("longitude")
         both = latitude is not None and longitude is not None
         changes |= {"latitude": latitude if both else None, "longitude": longitude if both else None}
+    return changes | consistent_registration(body, start=changes.get("start"))
+
+
+def consistent_registration(body: dict, *, start: str | None) -> dict:
+    """Seats for registration on the node, at most as many held back, and a registration period before the start."""
+    changes: dict = {}
+    if body.get("registration") == "node" and not body.get("capacity"):
+        changes["capacity"] = 20
+    capacity = changes.get("capacity", body.get("capacity"))
+    if body.get("held_back_seats") and (capacity is None or body["held_back_seats"] > capacity):
+        changes["held_back_seats"] = 0
+    for name, before in (("registration_opens", timedelta(days=14)), ("registration_closes", timedelta(hours=1))):
+        if body.get(name) is not None:
+            changes[name] = (datetime.fromisoformat(start) - before).isoformat() if start else None
     return changes
 
 

@@ -25,6 +25,7 @@ import pytest
 import redis
 from celery import Celery
 
+from config.broker import TRANSPORT as BROKER_TRANSPORT
 from tests.conftest import PROJECT_DIR
 from tests.network.harness import LiveNode, wait_for
 from tests.robustness.live import database_value, holds, methods_fill, peer_id
@@ -73,6 +74,7 @@ class Workers:
         self.app.conf.update(task_serializer="json", accept_content=["json"])
         if not broker_url():
             folders = node.data_dir / "broker"
+            self.app.conf.broker_transport = BROKER_TRANSPORT  # as the node's settings: whole messages only
             self.app.conf.broker_transport_options = {
                 "data_folder_in": str(folders / "queue"), "data_folder_out": str(folders / "queue"),
                 "processed_folder": str(folders / "processed"), "control_folder": str(folders / "control"),

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from hub.roles import SYSTEM, Role
 from hub.services import role_grant
+from ideas.models import Idea
 from methods.models import MethodCard
 from ops.demo import demo_seed
 from tests.web.conftest import PASSWORD, axe_violations
@@ -168,6 +169,10 @@ def _page_types(site) -> dict[str, str]:
         "peers": "/staff/peers/",
         "sync-runs": "/staff/sync/",
         "sync-run": f"/staff/sync/{site.gladbach.peer.runs.get().pk}",
+        "ideas": "/ideas/",
+        "idea": f"/ideas/{Idea.objects.get(status='taken-up').uuid}",
+        "staff-ideas": "/staff/ideas/",
+        "staff-idea": f"/staff/ideas/{Idea.objects.get(status='submitted').uuid}",
     }
 
 
@@ -187,6 +192,9 @@ def test_every_page_type_has_no_wcag_21_aa_violations(page, site, shots_dir, lan
     page.goto("/staff/methods/new")
     page.get_by_role("button", name="Save" if language == "en" else "Speichern").click()
     found["form-with-errors"] = axe_violations(page)
+    page.goto("/labs/quartierslabor-nordstadt")
+    page.get_by_role("button", name="Send idea" if language == "en" else "Idee senden").click()
+    found["idea-form-with-errors"] = axe_violations(page)
     page.set_viewport_size({"width": 375, "height": 800})
     for name in ("home", "catalog", "event"):
         page.goto(_page_types(site)[name])

@@ -143,7 +143,8 @@ def status_note(status: str) -> str:
     return notes.get(status, "")
 
 
-SECTIONS = (("/methods", "methods"), ("/events", "events"), ("/labs", "labs"), ("/network", "network"), ("/staff", "staff"))
+SECTIONS = (("/methods", "methods"), ("/events", "events"), ("/labs", "labs"), ("/ideas", "ideas"), ("/network", "network"),
+            ("/staff", "staff"))
 
 
 @register.filter

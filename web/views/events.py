@@ -30,6 +30,7 @@ from web.forms import EventForm, form_add_service_errors
 from web.items import gone_response, item_response
 from web.jsonld import event_schema_org
 from web.paging import PAGE_SIZES
+from web.registering import RegistrationOffer, registration_offer
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -60,6 +61,7 @@ class EventPage:
 
     def __init__(self, request: HttpRequest, event: Event) -> None:
         self.include_network = can_see_network(request)
+        self.request = request
         self.event = event
         self.user = request.user
 
@@ -71,6 +73,11 @@ class EventPage:
     @cached_property
     def schema_org(self) -> dict:
         return event_schema_org(self.event)
+
+    @cached_property
+    def registration(self) -> RegistrationOffer | None:
+        """The seats and the form to register, for an event people register for on its node."""
+        return registration_offer(self.event)
 
     @cached_property
     def methods(self) -> list:

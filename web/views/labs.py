@@ -1,4 +1,4 @@
-"""The labs: every lab the reader may see, and one lab's page with its events and methods."""
+"""The labs: every lab the reader may see, and one lab's page with its events, methods and ideas."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from events.selectors import events_past, events_upcoming
 from hub.access import can_see_drafts, can_see_network
 from hub.models import ChangeLogEntry, Lab
 from hub.selectors import lab_for_reader, labs_visible
+from ideas.selectors import ideas_of_lab
 from methods.selectors import methods_visible
 from web import network
 from web.access import page
+from web.forms import IdeaForm
 from web.items import gone_response, item_response
 from web.links import lab_iri_candidates, lab_path
 
 LAB_EVENTS = 12
+LAB_IDEAS = 20
 
 
 def lab_list(request: HttpRequest) -> HttpResponse:
@@ -54,9 +57,10 @@ def _deleted_lab(host: str, slug: str) -> bool:
 class LabPage:
     """What a lab's page shows beside the lab, read only when the page is rendered."""
 
-    def __init__(self, request: HttpRequest, lab: Lab) -> None:
+    def __init__(self, request: HttpRequest, lab: Lab, *, idea_form=None, idea_errors: list[str] | None = None) -> None:
         self.include_network = can_see_network(request)
         self.lab = lab
+        self._idea_form, self.idea_errors = idea_form, idea_errors or []
 
     def upcoming(self):
         return events_upcoming(include_network=self.include_network).filter(lab_id=self.lab.iri)[:LAB_EVENTS]
@@ -66,3 +70,14 @@ class LabPage:
 
     def methods(self):
         return methods_visible(include_network=self.include_network).filter(lab_id=self.lab.iri).order_by("title")
+
+    def ideas(self):
+        return ideas_of_lab(lab=self.lab, include_network=self.include_network)[:LAB_IDEAS]
+
+    def idea_form(self):
+        """The form for a new idea, on this node's own labs only (a mirrored lab takes ideas on its node)."""
+        if not self.lab.is_local:
+            return None
+        if self._idea_form is None:
+            self._idea_form = IdeaForm()
+        return self._idea_form

@@ -16,6 +16,7 @@ from federation.blocks import origin_policy
 from federation.models import Invitation, Peer, SyncRun
 from federation.peering import MANAGING_PEERS, PeeringError, peer_invite, peer_join
 from hub.roles import grants_of, labs_editable, roles_described
+from ideas.selectors import ideas_waiting
 from methods.models import MethodCard
 from web import network
 from web.access import node_admin_required, page, staff_required
@@ -33,6 +34,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "methods": MethodCard.objects.filter(lab__in=labs).select_related("lab").order_by("title", "pk"),
         "events": Event.objects.filter(lab__in=labs).select_related("lab").order_by("-start", "pk"),
         "labs": labs, "grants": grants_of(request.user), "roles": roles_described(request.user),
+        "ideas_waiting": ideas_waiting(labs=labs),
     })
 
 

@@ -58,6 +58,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def _contents(bundle: BundleExport) -> str:
     """The bundle's items by type, as a phrase."""
-    names = {"Lab": "labs", "MethodCard": "method cards", "Event": "events", "Tombstone": "tombstones"}
-    parts = [f"{bundle.counts.get(type_name, 0)} {name}" for type_name, name in names.items()]
+    names = {"Lab": "labs", "MethodCard": "method cards", "Event": "events", "Idea": "ideas", "Tombstone": "tombstones"}
+    parts = [f"{bundle.counts.get(type_name, 0)} {name}" for type_name, name in names.items()
+             if type_name != "Idea" or bundle.counts.get(type_name)]  # ideas named when there are some
     return "the node descriptor, " + ", ".join(parts)

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         counts = result.counts
         self.stdout.write(self.style.SUCCESS(
             f"Imported into {result.node.name} ({result.node.iri}): {counts['Lab']} labs, {counts['MethodCard']} "
-            f"method cards, {counts['Event']} events, {counts['Tombstone']} tombstones."
+            f"method cards, {counts['Event']} events, " + (f"{counts['Idea']} ideas, " if counts["Idea"] else "")
+            + f"{counts['Tombstone']} tombstones."
         ))
         if result.node_created:
             self.stdout.write("This node's identity was recreated from the bundle's descriptor and the key file.")

@@ -33,8 +33,8 @@ class Command(BaseCommand):
                 "--concurrency=1", "--hostname", f"hub-{os.getpid()}@%h"]
 
     def _server_command(self, bind: str, workers: int) -> list[str]:
-        return [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", bind,
-                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"]
+        return [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn_runnode",
+                "--bind", bind, "--workers", str(workers), "--threads", "4", "--graceful-timeout", "5"]
 
     def _start(self, command: list[str]) -> subprocess.Popen:
         return subprocess.Popen(command, start_new_session=True)

@@ -13,7 +13,7 @@ def name_the_first_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0005_lab_editor_and_role_groups'),
+        ('hub', '0007_privacy_notice'),
     ]
 
     operations = [

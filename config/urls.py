@@ -7,7 +7,7 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, event_registrations, pages, privacy, register, staff
+from web.views import blocks, event_registrations, keys, pages, privacy, register, staff
 from web.views import events as event_views
 from web.views import ideas as idea_views
 from web.views import labs as lab_views
@@ -70,6 +70,7 @@ urlpatterns = [
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),
     path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
+    path("staff/keys/", keys.staff_keys, name="staff-keys"),
     path("staff/privacy/", privacy.staff_privacy, name="staff-privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

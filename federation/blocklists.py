@@ -27,7 +27,6 @@ from federation.blocks import (
     peer_refusal,
     refused_remove,
 )
-from federation.codecs import key_id
 from federation.codecs.blocklists import (
     BlockListContent,
     BlockListEntry,
@@ -36,11 +35,12 @@ from federation.codecs.blocklists import (
 )
 from federation.codecs.shape import DocumentError
 from federation.documents import signed
+from federation.key_history import keyrings_of
+from federation.keyring import proof_created
 from federation.models import Block, BlockListSubscription, Peer
 from federation.proofs import JCS, ProofError, verify
 from federation.sync.pull import FeedError, token_for
 from hub.models import Node
-from hub.multikey import MultikeyError, decode_public_key
 from hub.roles import SYSTEM, raise_unless_node_admin
 from hub.selectors import local_node
 
@@ -163,17 +163,12 @@ def blocklist_verified(document: Any, *, node: Node) -> BlockListContent:
     if not isinstance(proof, dict) or proof.get("cryptosuite") != JCS:
         raise BlockListError(f"The block list of {node.base_url} must carry an {JCS} proof.")
     try:
-        public = decode_public_key(node.public_key_multibase)
-        verify(document, lambda url: public if url == key_id(node.iri) else _unknown(url, node))
-    except (ProofError, MultikeyError) as error:
+        verify(document, keyrings_of([node])[node.iri].lookup(proof_created(document)))
+    except ProofError as error:
         raise BlockListError(
             f"The block list of {node.base_url} is not signed by the key pinned for that node: {error}"
         ) from None
     return content
-
-
-def _unknown(url: str, node: Node):
-    raise LookupError(f"{url} is not the key pinned for {node.iri}")
 
 
 def _content_take(subscription: BlockListSubscription, content: BlockListContent) -> list[Block]:

@@ -235,6 +235,19 @@ def origin_remove_held(origin: str) -> dict[str, int]:
     return counts
 
 
+def items_remove_held(iris: list[str]) -> dict[str, int]:
+    """Remove these mirrored items, labs and tombstones with their change-log entries; return the counts by type.
+
+    Runs inside the caller's transaction, holding the change log's lock.
+    """
+    entries = ChangeLogEntry.objects.filter(iri__in=iris, origin__is_local=False)
+    counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
+    for model in (MethodCard, Event, Lab):  # the ORM's delete, which also removes a card's steps
+        model.objects.filter(iri__in=iris, origin__is_local=False).delete()
+    entries.delete()
+    return counts
+
+
 def peers_rewind() -> None:
     """Have every peer's feed read again from the start at its next sync, which is due now."""
     now = timezone.now()

@@ -18,15 +18,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from federation.codecs import DocumentError, from_document, key_id
+from federation.codecs import DocumentError, from_document
 from federation.codecs.common import DATA_INTEGRITY
 from federation.documents import signed
 from federation.feed import AS_CONTEXT
+from federation.key_history import keys_record
+from federation.keyring import Keyring, descriptor_chain, keyring_described, proof_created
+from federation.models import NodeKey
 from federation.nudges import peers_nudge_soon
 from federation.proofs import ProofError, verify
 from federation.sync.apply import ITEM_MODELS, Received, items_store, received_change
@@ -34,7 +36,6 @@ from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub import identity
 from hub.choices import Visibility
 from hub.models import ChangeLogEntry, ChangeLogSequence, Node
-from hub.multikey import MultikeyError, decode_public_key
 from hub.selectors import changelog_head, local_node
 from hub.services.changelog import Change, changelog_lock, changelog_record_many
 from hub.services.descriptor import node_descriptor_publish
@@ -170,11 +171,14 @@ def _bundle_read(envelope: dict[str, Any]) -> _Bundle:
     descriptor = _received(envelope["node"], "the node descriptor")
     if descriptor.decoded.type != "Node" or envelope.get("attributedTo") != descriptor.iri:
         raise BundleError("The bundle's node is not the descriptor of the node it is attributed to.")
-    public_key = _public_key(descriptor)
-    for document, what in [(descriptor.document, "the node descriptor"), (envelope, "the bundle")]:
-        _raise_if_unverified(document, descriptor.iri, public_key, what)
+    try:
+        descriptor_chain(descriptor.document, descriptor.decoded)
+    except DocumentError as error:
+        raise BundleError(f"The proof of the node descriptor does not verify: {error}") from None
+    ring = keyring_described(descriptor.iri, descriptor.decoded.related["keys"])
+    _raise_if_unverified(envelope, ring, "the bundle")
     items = [
-        _item(document, number, descriptor.iri, public_key)
+        _item(document, number, descriptor.iri, ring)
         for number, document in enumerate(envelope["orderedItems"], start=1)
     ]
     _raise_if_listed_twice(items)
@@ -196,28 +200,15 @@ def _received(document: Any, what: str) -> Received:
     return Received(document=document, text=text.decode(), decoded=decoded)
 
 
-def _public_key(descriptor: Received) -> Ed25519PublicKey:
-    """The key the descriptor names, which signs the bundle and every document in it."""
+def _raise_if_unverified(document: dict[str, Any], ring: Keyring, what: str) -> None:
+    """Refuse a document whose proof was not made with a key of the bundle's node that admits it."""
     try:
-        return decode_public_key(descriptor.decoded.fields["public_key_multibase"])
-    except MultikeyError as error:
-        raise BundleError(f"The descriptor's key cannot be read: {error}") from None
-
-
-def _raise_if_unverified(document: dict[str, Any], node_iri: str, public_key: Ed25519PublicKey, what: str) -> None:
-    """Refuse a document whose proof was not made with the bundle's node's key."""
-    def lookup(url: str) -> Ed25519PublicKey:
-        if url != key_id(node_iri):
-            raise LookupError(f"it is not the key {key_id(node_iri)} of the bundle's node")
-        return public_key
-
-    try:
-        verify(document, lookup)
+        verify(document, ring.lookup(proof_created(document)))
     except ProofError as error:
         raise BundleError(f"The proof of {what} does not verify: {error}") from None
 
 
-def _item(document: Any, number: int, node_iri: str, public_key: Ed25519PublicKey) -> Received:
+def _item(document: Any, number: int, node_iri: str, ring: Keyring) -> Received:
     """One item of the bundle: its shape, that it is the node's own, and its proof."""
     label = f"item {number} ({document.get('id') if isinstance(document, dict) else '?'})"
     item = _received(document, label)
@@ -227,7 +218,7 @@ def _item(document: Any, number: int, node_iri: str, public_key: Ed25519PublicKe
         item.decoded.origin_iri = node_iri if item.iri.startswith(node_iri) else ""
     if item.decoded.origin_iri != node_iri:
         raise BundleError(f"{label} does not belong to the bundle's node {node_iri}")
-    _raise_if_unverified(document, node_iri, public_key, label)
+    _raise_if_unverified(document, ring, label)
     return item
 
 
@@ -304,10 +295,12 @@ def _node_store(descriptor: Received, node: Node | None) -> Node:
     """This node's record as the descriptor describes it, created on a fresh database."""
     fields = descriptor.decoded.fields
     if node is None:
-        node = Node(iri=descriptor.iri, public_key_multibase=fields["public_key_multibase"], is_local=True)
+        node = Node(iri=descriptor.iri, public_key_multibase=fields["public_key_multibase"], key_id=fields["key_id"],
+                    is_local=True)
     node.name, node.city, node.date_modified = fields["name"], fields["city"], fields["date_modified"]
     node.version = descriptor.decoded.version
     node.save()
+    keys_record(node=node, decoded=descriptor.decoded, source=NodeKey.Source.LOCAL)
     return node
 
 

@@ -199,6 +199,7 @@ class KeyPin(models.Model):
         FETCHED = "fetched", _("fetched from the origin itself")
         RELAYED = "relayed", _("learnt from a relayed descriptor (before keys were pinned only from their origin)")
         OPERATOR = "operator", _("confirmed by an operator")
+        ROTATION = "rotation", _("a rotation signed by the key pinned before")
 
     node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="pin", verbose_name=_("node"))
     source = models.CharField(_("pinned from"), max_length=10, choices=Source.choices)
@@ -207,8 +208,16 @@ class KeyPin(models.Model):
     pinned_by = models.CharField(_("by"), max_length=200, blank=True, help_text="The operator who confirmed the key.")
     attempts = models.PositiveIntegerField(default=0, help_text="Failed fetches of the origin's own descriptor in a row.")
     next_check_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a key learnt from a relay is next checked against the origin's own descriptor."
+        null=True, blank=True,
+        help_text="When the origin's own descriptor is next fetched: to check a key learnt from a relay, or after a "
+                  "descriptor with another key was refused.",
     )
+    offered_document = models.TextField(
+        blank=True, editable=False,
+        help_text="The origin's own descriptor that names another key without a rotation signed by the pinned key "
+                  "(a revocation, or a forgery): shown to operators, applied if they re-pin its key.",
+    )
+    offered_at = models.DateTimeField(_("other key offered at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("key pin")
@@ -270,3 +279,52 @@ class RejectedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.iri} v{self.version} (rejected copy)"
+
+
+class NodeKey(models.Model):
+    """A key of a node, this one's own or another's, with its history (protocol section 3).
+
+    A node's current key is the one it signs with; a retired key was replaced by a rotation and what it
+    signed stays valid; a revoked key was compromised and only proofs created before ``revoked_at``
+    count; a key set aside by an operator's re-pin (another key replaced it) counts for nothing.
+    """
+
+    class Status(models.TextChoices):
+        CURRENT = "current", _("current")
+        RETIRED = "retired", _("retired")
+        REVOKED = "revoked", _("revoked")
+        SET_ASIDE = "set-aside", _("set aside by a re-pin")
+
+    class Source(models.TextChoices):
+        LOCAL = "local", _("this node's own key")
+        PINNED = "pinned", _("pinned (see the key pin)")
+        DESCRIBED = "described", _("named by a descriptor signed by a trusted key")
+        ROTATION = "rotation", _("a rotation signed by the key pinned before")
+        OPERATOR = "operator", _("confirmed by an operator")
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="keys", verbose_name=_("node"))
+    key_id = models.CharField(_("key id"), max_length=400, blank=True, help_text="Empty while not known.")
+    public_key_multibase = models.CharField(_("public key (multibase)"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CURRENT)
+    source = models.CharField(_("learnt from"), max_length=10, choices=Source.choices)
+    since = models.DateTimeField(_("held since"), default=timezone.now)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("node key")
+        verbose_name_plural = _("node keys")
+        ordering = ["node", "-since", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "public_key_multibase"], name="node_key_once"),
+            models.UniqueConstraint(fields=["node"], condition=models.Q(status="current"), name="node_key_one_current"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id or self.node.iri} ({self.status})"
+
+    @property
+    def fragment(self) -> str:
+        """The key id's fragment, such as ``key-2`` (empty when the id is not known)."""
+        return self.key_id.rpartition("#")[2] if "#" in self.key_id else ""

@@ -30,13 +30,12 @@ from oauth2_provider.models import Application
 
 from federation import http
 from federation.blocks import origin_policy
-from federation.codecs import DocumentError, from_document, key_id
+from federation.codecs import DocumentError, from_document
+from federation.keyring import descriptor_chain
 from federation.models import Invitation, KeyPin, Peer
 from federation.paging import MAX_DESCRIPTOR_BYTES
 from federation.pins import PinConflict, origin_pin
-from federation.proofs import ProofError, verify
 from hub.models import Node
-from hub.multikey import MultikeyError, decode_public_key
 from hub.roles import SYSTEM, raise_unless_node_admin
 
 INVITATION_PREFIX = "stadtlabor-invitation:"
@@ -232,9 +231,8 @@ def descriptor_check(document: Any, base: str) -> None:
     if decoded.type != "Node" or decoded.iri != base + "/":
         raise PeeringError(f"The descriptor at {base} describes {decoded.iri}, not {base}/.")
     try:
-        public = decode_public_key(decoded.fields["public_key_multibase"])
-        verify(document, lambda url: public if url == key_id(decoded.iri) else _unknown(url))
-    except (ProofError, MultikeyError) as error:
+        descriptor_chain(document, decoded)
+    except DocumentError as error:
         raise PeeringError(f"The descriptor at {base} is not signed by its own key: {error}") from None
 
 
@@ -305,8 +303,3 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except (ValueError, TypeError, AttributeError):
         return None
-
-
-def _unknown(url: str):
-    raise LookupError(f"{url} is not the node's own key")
-

@@ -5,31 +5,38 @@ when peering or during a sync, or as an operator confirms it by hand after an ou
 versions also pinned keys from descriptors that peers relayed; such a pin gives way to the origin's own
 descriptor. When a pin changes, the items that verified with the old key are removed and every peer's
 feed is read again from the start, so that the genuine items return through the usual checks.
+
+A pinned key changes without an operator only through a rotation: a descriptor whose proof chain the
+pinned key signed (``federation.keyring``). Every trusted descriptor also states the node's earlier
+keys (retired, revoked); ``keys_record`` keeps that history in ``NodeKey`` rows, and what a revocation
+no longer admits is removed (``held_reverify``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from federation.blocks import actor_name, origin_remove_held, peers_rewind
-from federation.codecs import from_document
-from federation.models import HeldDocument, KeyPin
+from federation.codecs import Decoded, DescribedKey, DocumentError, from_document
+from federation.key_history import held_reverify, key_set, keyrings_of, keys_record
+from federation.keyring import descriptor_chain, fingerprint, rotation_refusal
+from federation.models import HeldDocument, KeyPin, NodeKey
 from hub.models import ChangeLogEntry, Node
 from hub.multikey import MultikeyError, decode_public_key
 from hub.roles import raise_unless_node_admin
 from hub.services.changelog import changelog_lock
 
 Source = KeyPin.Source
+Status = NodeKey.Status
 PINNING_KEYS = gettext_lazy("pin another node's key by hand")
 
 
@@ -49,22 +56,14 @@ class PinChange:
     replaced: bool = False
     removed: int = 0
     previous_key: str = ""
-
-
-def fingerprint(key_text: str) -> str:
-    """A short fingerprint of a Multikey for comparing by voice or mail: SHA256 of the raw key, base64."""
-    try:
-        raw = decode_public_key(key_text).public_bytes_raw()
-    except MultikeyError:
-        return "(unreadable key)"
-    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+    offered: bool = False  # the key of the descriptor the node offered: its earlier keys kept as it lists them
 
 
 def pin_record(*, node: Node, source: str, note: str = "", by: str = "") -> KeyPin:
     """Record how the key now held for ``node`` was pinned; what waited for the key is due at once."""
     pin, _ = KeyPin.objects.update_or_create(
         node=node, defaults={"source": source, "note": note[:300], "pinned_by": by[:200], "pinned_at": timezone.now(),
-                             "attempts": 0, "next_check_at": None},
+                             "attempts": 0, "next_check_at": None, "offered_document": "", "offered_at": None},
     )
     HeldDocument.objects.filter(origin=node.iri).update(next_attempt_at=timezone.now())
     return pin
@@ -93,9 +92,10 @@ def _has_pin(node: Node) -> bool:
 def origin_pin(*, descriptor: dict[str, Any], source: str) -> PinChange:
     """Pin the key of a checked descriptor fetched from its origin itself.
 
-    On first sight the key is pinned; the same key is confirmed; a different key replaces a key learnt
-    from a relay (its items are removed); a different key for a key pinned from the origin itself or
-    by an operator raises PinConflict and changes nothing.
+    On first sight the key is pinned; the same key is confirmed; a rotation signed by the pinned key
+    moves the pin to the new key; a different key replaces a key learnt from a relay (its items are
+    removed); any other key for a key pinned from the origin itself or by an operator raises
+    PinConflict and changes nothing.
     """
     decoded = from_document(descriptor)
     key = decoded.fields["public_key_multibase"]
@@ -103,18 +103,28 @@ def origin_pin(*, descriptor: dict[str, Any], source: str) -> PinChange:
     node = Node.objects.filter(iri=decoded.iri).first()
     change = PinChange(node=node) if node is not None else None
     if node is None:
-        node = Node(iri=decoded.iri, public_key_multibase=key)
+        node = Node(iri=decoded.iri, public_key_multibase=key, key_id=decoded.fields["key_id"])
     elif node.public_key_multibase != key:
         if _trusted(node):
-            raise PinConflict(
-                f"{decoded.iri} shows the key {key[:16]}…, but the key pinned for it on "
-                f"{node.pinned_at:%Y-%m-%d} came from that node itself or an operator; the pinned key is kept"
-            )
-        change = _key_replace(node, key)
+            refusal = _rotation_refusal(descriptor, decoded, node)
+            if refusal:
+                raise PinConflict(refusal)
+            source = Source.ROTATION
+        else:
+            change = _key_replace(node, key)
     node.name, node.city, node.version = decoded.fields["name"], decoded.fields["city"], decoded.version
     node.save()
     pin_record(node=node, source=source)
+    keys_record(node=node, decoded=decoded, source=source)
     return change or PinChange(node=node)
+
+
+def _rotation_refusal(descriptor: dict[str, Any], decoded: Decoded, node: Node) -> str | None:
+    try:
+        signers = descriptor_chain(descriptor, decoded)
+    except DocumentError as error:
+        return str(error)
+    return rotation_refusal(decoded, signers, keyrings_of([node])[node.iri])
 
 
 @transaction.atomic
@@ -129,16 +139,51 @@ def origin_repin(*, origin: str, key: str, actor, note: str = "", by: str = "") 
     node = Node.objects.filter(iri=origin).first()
     if node is not None and node.is_local:
         raise PinRefused(f"{origin} is this node itself; its key is the key file's (manage.py init_node).")
+    offered = offered_descriptor(node, key) if node is not None else None
     if node is None:
         node = Node.objects.create(iri=origin, name=urlsplit(origin).netloc, city="", public_key_multibase=key)
         change = PinChange(node=node)
+    elif offered is not None:
+        change = _offered_pin(node, offered)
     elif node.public_key_multibase != key:
         change = _key_replace(node, key)
         node.save()
     else:
         change = PinChange(node=node)
     pin_record(node=node, source=Source.OPERATOR, note=note, by=actor_name(actor, by))
+    if offered is None:
+        key_set(node, key=key, key_id=node.key_id if node.public_key_multibase == key and not change.replaced else "",
+                 source=NodeKey.Source.OPERATOR)
     return change
+
+
+def offered_descriptor(node: Node, key: str) -> tuple[dict[str, Any], Decoded] | None:
+    """The descriptor the origin offered with ``key`` as its current key, checked against the keys it lists."""
+    text = KeyPin.objects.filter(node=node).values_list("offered_document", flat=True).first()
+    if not text:
+        return None
+    try:
+        document = orjson.loads(text)
+        decoded = from_document(document)
+        if decoded.fields["public_key_multibase"] != key:
+            return None
+        descriptor_chain(document, decoded)
+    except (orjson.JSONDecodeError, DocumentError):
+        return None
+    return document, decoded
+
+
+def _offered_pin(node: Node, offered: tuple[dict[str, Any], Decoded]) -> PinChange:
+    """Pin the key of the descriptor the origin offered: keep what its earlier keys still admit, remove the rest."""
+    previous = node.public_key_multibase
+    _document, decoded = offered
+    node.public_key_multibase, node.key_id = decoded.fields["public_key_multibase"], decoded.fields["key_id"]
+    node.pinned_at = timezone.now()
+    node.save()
+    keys_record(node=node, decoded=decoded, source=NodeKey.Source.OPERATOR)
+    removed = held_reverify(node)
+    peers_rewind()  # what the new key signed was refused until now; it comes back through the usual checks
+    return PinChange(node=node, replaced=True, removed=len(removed), previous_key=previous, offered=True)
 
 
 def origin_iri(text: str) -> str:
@@ -163,7 +208,9 @@ def _key_replace(node: Node, key: str) -> PinChange:
     """Put ``key`` in place of the node's key; remove what the old key let in; read every feed again."""
     previous = node.public_key_multibase
     counts = origin_remove_held(node.iri)
-    node.public_key_multibase, node.pinned_at = key, timezone.now()
+    node.public_key_multibase, node.pinned_at, node.key_id = key, timezone.now(), ""
+    NodeKey.objects.filter(node=node).exclude(public_key_multibase=key).update(
+        status=Status.SET_ASIDE, changed_at=timezone.now())
     peers_rewind()  # the genuine items may lie behind any peer's cursor
     removed = sum(count for kind, count in counts.items() if kind != ChangeLogEntry.ItemType.NODE)
     return PinChange(node=node, replaced=True, removed=removed, previous_key=previous)
@@ -183,6 +230,20 @@ class PinnedKey:
     pinned_by: str
     note: str
     is_local: bool
+    key_id: str = ""
+    history: tuple[NodeKey, ...] = ()  # the node's other keys, newest first
+    offered: OfferedKey | None = None
+
+
+@dataclass(frozen=True)
+class OfferedKey:
+    """The key a pinned node's own descriptor names without a rotation signed by the pinned key."""
+
+    key: str
+    key_id: str
+    fingerprint: str
+    at: datetime
+    revokes: DescribedKey | None  # the pinned key, if the descriptor says it was revoked
 
 
 @dataclass(frozen=True)
@@ -198,18 +259,36 @@ class WaitingOrigin:
 
 
 def pins_listing() -> list[PinnedKey]:
-    """This node's key, then every pinned key with how it was pinned."""
+    """This node's key, then every pinned key with how it was pinned, the node's earlier keys and a key it offers."""
     rows = []
-    for node in Node.objects.select_related("pin").order_by("-is_local", "iri"):
+    nodes = list(Node.objects.select_related("pin").order_by("-is_local", "iri"))
+    history: dict[int, list[NodeKey]] = {}
+    for key in NodeKey.objects.filter(node__in=nodes).order_by("-since", "-pk"):
+        history.setdefault(key.node_id, []).append(key)
+    for node in nodes:
         pin = node.pin if _has_pin(node) else None
         source = "local" if node.is_local else (pin.source if pin else "")
         rows.append(PinnedKey(
             iri=node.iri, name=node.name, city=node.city, key=node.public_key_multibase,
             fingerprint=fingerprint(node.public_key_multibase), source=source,
             pinned_at=pin.pinned_at if pin else node.pinned_at, pinned_by=pin.pinned_by if pin else "",
-            note=pin.note if pin else "", is_local=node.is_local,
+            note=pin.note if pin else "", is_local=node.is_local, key_id=node.key_id,
+            history=tuple(key for key in history.get(node.pk, []) if key.public_key_multibase != node.public_key_multibase),
+            offered=_offered(node, pin),
         ))
     return rows
+
+
+def _offered(node: Node, pin: KeyPin | None) -> OfferedKey | None:
+    if pin is None or not pin.offered_document:
+        return None
+    try:
+        decoded = from_document(orjson.loads(pin.offered_document))
+    except (DocumentError, orjson.JSONDecodeError):
+        return None
+    new = decoded.related["keys"][0]
+    revokes = next((key for key in decoded.related["keys"] if key.key == node.public_key_multibase and key.revoked), None)
+    return OfferedKey(key=new.key, key_id=new.id, fingerprint=fingerprint(new.key), at=pin.offered_at, revokes=revokes)
 
 
 def origin_items(iri: str) -> int:

@@ -13,7 +13,20 @@ API:
 - ``verify(document, public_key_lookup, proof_purpose=..., loader=...)``: returns None or raises
   ``ProofError(reason)``. ``public_key_lookup(verification_method_url)`` returns the Ed25519 public
   key or raises ``LookupError``. eddsa-jcs-2022 verification runs no JSON-LD processing: it only
-  checks that every ``@context`` is a URL the loader serves.
+  checks that every ``@context`` is a URL the loader serves. The document carries one proof object.
+- ``sign_jcs_chain(document, signers, created=None)``: a copy of the document with an eddsa-jcs-2022
+  proof chain (the Recommendation's "Add Proof Set/Chain"): the first signer's proof first, each
+  next proof naming the one before it in ``previousProof``; one signer makes a single proof.
+- ``verify_chain(document, public_key_lookup, ...)``: verifies a single proof or a proof chain (the
+  Recommendation's "Verify Proof Sets and Chains") and returns the proofs, first to last.
+
+Proof chains, as this module makes and verifies them: the ``proof`` list is in chain order (the
+first proof has no ``previousProof``, each later one names the proof just before it by its ``id``),
+so a relay that reorders or drops proofs breaks the chain. Each chained proof signs the document
+with ``proof`` set to the list of the proofs it names, as "Add Proof Set/Chain" says; the first
+proof signs the document without ``proof``, as "Add Proof" made it (the Recommendation's
+verification sets ``proof`` to an empty list there, which RDF canonicalisation drops but JCS would
+not). Chains are eddsa-jcs-2022 only, linear (``previousProof`` a string), at most 16 proofs.
 
 Stricter than the Recommendation, on purpose: a JCS proof's ``@context`` must equal the document's
 (the Recommendation accepts contexts appended after signing, which would let a relaying node change
@@ -26,7 +39,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,7 +58,10 @@ RDFC = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
 ASSERTION_METHOD = "assertionMethod"
 
+MAX_CHAIN = 16
+
 PublicKeyLookup = Callable[[str], Ed25519PublicKey]
+Signer = tuple[Ed25519PrivateKey, str]  # a private key and the id of its verification method
 
 _SIGNATURE_SIZE = 64
 _BASE58_DIGITS = {char: digit for digit, char in enumerate(base58.BITCOIN_ALPHABET.decode())}
@@ -112,6 +129,105 @@ def verify(
         public_key.verify(signature, _hash_data_to_verify(document, proof, loader))
     except InvalidSignature:
         raise ProofError("the signature does not match the document and proof options") from None
+
+
+def sign_jcs_chain(
+    document: Mapping[str, Any], signers: Sequence[Signer], created: str | None = None
+) -> dict[str, Any]:
+    """Return a copy of the document with an eddsa-jcs-2022 proof chain, the first signer's proof first."""
+    if not signers:
+        raise ValueError("a proof chain needs at least one signer")
+    if len(signers) > MAX_CHAIN:
+        raise ValueError(f"a proof chain has at most {MAX_CHAIN} proofs")
+    if len(signers) == 1:
+        return sign_jcs(document, *signers[0], created=created)
+    unsecured = _unsecured(document)
+    proofs: list[dict[str, Any]] = []
+    for position, (private_key, verification_method) in enumerate(signers):
+        options = _proof_options(JCS, verification_method, created, ASSERTION_METHOD)
+        if position < len(signers) - 1:  # the last proof is named by none
+            options = {"id": f"urn:uuid:{uuid.uuid4()}", **options}
+        if proofs:
+            options["previousProof"] = proofs[-1]["id"]
+        if "@context" in unsecured:
+            options["@context"] = copy.deepcopy(unsecured["@context"])
+        signature = private_key.sign(_jcs_hash_data(_chained_input(unsecured, proofs[-1:]), options))
+        proofs.append(_with_proof(unsecured, options, signature)["proof"])
+    return {**unsecured, "proof": proofs}
+
+
+def verify_chain(
+    document: Any,
+    public_key_lookup: PublicKeyLookup,
+    proof_purpose: str = ASSERTION_METHOD,
+    *,
+    loader: ContextLoader = BUNDLED,
+) -> list[dict[str, Any]]:
+    """Raise ProofError unless the document's single proof, or every proof of its chain, verifies;
+    return the proofs from the first to the last."""
+    proofs = _chain_of(document)
+    if len(proofs) == 1:
+        verify(document, public_key_lookup, proof_purpose, loader=loader)
+        return proofs
+    for proof in proofs:
+        _raise_if_malformed_proof(proof, proof_purpose)
+        if proof["cryptosuite"] != JCS:
+            raise ProofError(f"a proof chain is verified for {JCS} only, not {proof['cryptosuite']!r}")
+    _raise_if_not_linked(proofs)
+    _raise_if_unknown_contexts(document, loader)
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    for position, proof in enumerate(proofs):
+        signature = _decode_proof_value(proof.get("proofValue"))
+        public_key = _public_key(public_key_lookup, proof["verificationMethod"])
+        options = {key: value for key, value in proof.items() if key != "proofValue"}
+        _raise_if_context_differs(unsecured, options)
+        signed_input = _chained_input(unsecured, proofs[position - 1:position] if position else [])
+        try:
+            public_key.verify(signature, _jcs_hash_data(signed_input, options))
+        except InvalidSignature:
+            raise ProofError(
+                f"proof {position + 1} of the chain ({proof['verificationMethod']}) does not match the "
+                "document and the proof before it"
+            ) from None
+    return proofs
+
+
+def _chain_of(document: Any) -> list[dict[str, Any]]:
+    """The document's proofs as a list: one proof object, or the list of a chain."""
+    if not isinstance(document, dict):
+        raise ProofError("a signed document must be a JSON object")
+    proof = document.get("proof")
+    if isinstance(proof, dict):
+        return [proof]
+    if not isinstance(proof, list) or not proof:
+        raise ProofError("the document has no proof (a proof object, or a list of proofs forming a chain)")
+    if len(proof) > MAX_CHAIN:
+        raise ProofError(f"a proof chain has at most {MAX_CHAIN} proofs; this one has {len(proof)}")
+    if not all(isinstance(each, dict) for each in proof):
+        raise ProofError("every proof of a chain must be a JSON object")
+    return proof
+
+
+def _raise_if_not_linked(proofs: list[dict[str, Any]]) -> None:
+    """Refuse proofs that are not one chain in list order: first without previousProof, each next naming the one before."""
+    if "previousProof" in proofs[0]:
+        raise ProofError("the first proof of a chain must not name a previous proof (the chain is in list order)")
+    ids = [proof.get("id") for proof in proofs if "id" in proof]
+    if not all(isinstance(each, str) and each for each in ids) or len(set(ids)) != len(ids):
+        raise ProofError("the proofs of a chain must have distinct string ids")
+    for before, proof in zip(proofs, proofs[1:], strict=False):
+        previous = proof.get("previousProof")
+        if not isinstance(previous, str):
+            raise ProofError("each proof after the first must name the proof before it in previousProof "
+                             "(a string; proof sets and branching chains are not supported)")
+        if previous != before.get("id"):
+            raise ProofError(f"proof {proofs.index(proof) + 1} names {previous!r} as its previous proof, "
+                             "not the proof just before it in the list")
+
+
+def _chained_input(unsecured: Mapping[str, Any], previous: list[dict[str, Any]]) -> dict[str, Any]:
+    """The document a chained proof signs: the unsecured document with the proofs it names as ``proof``."""
+    return {**unsecured, "proof": copy.deepcopy(previous)} if previous else dict(unsecured)
 
 
 def _hash_data_to_verify(

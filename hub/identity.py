@@ -1,7 +1,16 @@
-"""The node's Ed25519 key: created once by init_node, kept in a 0600 file under the data directory."""
+"""The node's Ed25519 keys: created by init_node, kept in 0600 files under the data directory.
+
+The key the node signs with is ``node-key.pem``. A rotation (``manage.py rotate_key``) writes the new
+key to ``node-key.next.pem`` first, keeps a copy of the old one as ``retired-keys/<fragment>.pem``
+(``key-1.pem`` for ``{base}/#key-1``), and only after the database names the new key moves it to
+``node-key.pem``. Key files are never deleted: a retired key still signs the node's descriptor, so
+that peers which pinned it follow the rotation. Whatever state a crash leaves, ``key_for`` finds the
+private half of a public key among these files.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,3 +65,66 @@ def _key_load(path: str, _mtime: int) -> Ed25519PrivateKey:
 def public_key_multibase(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """The public key as a Multikey ``publicKeyMultibase`` value (``z6Mk…``)."""
     return encode_public_key(key.public_key() if isinstance(key, Ed25519PrivateKey) else key)
+
+
+def next_key_path() -> Path:
+    """Where a rotation writes the new key until the database names it."""
+    path = key_path()
+    return path.with_name(f"{path.stem}.next{path.suffix}")
+
+
+def retired_key_path(fragment: str) -> Path:
+    """Where a key that is no longer the current one is kept, by its id's fragment (``key-1``)."""
+    if not fragment or "/" in fragment or fragment.startswith("."):
+        raise KeyFileError(f"{fragment!r} cannot name a key file")
+    return key_path().parent / "retired-keys" / f"{fragment}.pem"
+
+
+def key_for(public_key: str, fragment: str = "") -> Ed25519PrivateKey:
+    """The private key whose public half is ``public_key``: the current file, a retired one, or a rotation's new one."""
+    candidates = [key_path(), next_key_path()]
+    if fragment:
+        candidates.insert(0, retired_key_path(fragment))
+    for path in candidates:
+        if path.exists():
+            key = key_load(path)
+            if public_key_multibase(key) == public_key:
+                return key
+    raise KeyFileError(
+        f"No key file under {key_path().parent} holds the private key of {public_key[:16]}… ({fragment or 'current'}). "
+        "Restore node-key.pem and retired-keys/ from your backup."
+    )
+
+
+def key_next() -> Ed25519PrivateKey:
+    """The new key of a rotation: the one an interrupted rotation left, or a new one (mode 0600)."""
+    path = next_key_path()
+    return key_load(path) if path.exists() else key_create(path)
+
+
+def key_keep(fragment: str) -> Path:
+    """Keep a copy of the current key file as the retired key ``fragment``; never overwrite another key."""
+    source, target = key_path(), retired_key_path(fragment)
+    if target.exists():
+        if target.read_bytes() != source.read_bytes():
+            raise KeyFileError(f"{target} holds another key than {source}; nothing was changed.")
+        return target
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(source.read_bytes())
+        file.flush()
+        os.fsync(file.fileno())
+    return target
+
+
+def key_promote(public_key: str) -> bool:
+    """Make the rotation's new key the current key file, if it is the one named ``public_key``; say whether it did.
+
+    The old current key must have been kept (``key_keep``) before: this replaces ``node-key.pem``.
+    """
+    path = next_key_path()
+    if not path.exists() or public_key_multibase(key_load(path)) != public_key:
+        return False
+    os.replace(path, key_path())
+    return True

@@ -25,6 +25,11 @@ class Node(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=200)
     public_key_multibase = models.CharField(_("public key (multibase)"), max_length=100)
+    key_id = models.CharField(
+        _("key id"), max_length=400, blank=True,
+        help_text="The id of the key the node signs with now, such as {iri}#key-2; empty while not known "
+                  "(a key an operator pinned by hand, until the node's descriptor names it).",
+    )
     pinned_at = models.DateTimeField(_("key pinned since"), default=timezone.now)
     is_local = models.BooleanField(_("this node"), default=False, editable=False)
     version = models.PositiveIntegerField(_("descriptor version"), default=1, editable=False)

@@ -15,7 +15,13 @@ from federation.codecs.events import event_from_document, event_to_document
 from federation.codecs.ideas import idea_from_document, idea_to_document
 from federation.codecs.labs import lab_from_document, lab_to_document
 from federation.codecs.methods import method_from_document, method_to_document
-from federation.codecs.nodes import key_id, node_from_document, node_to_document
+from federation.codecs.nodes import (
+    DescribedKey,
+    key_id,
+    node_from_document,
+    node_to_document,
+    stamp,
+)
 from federation.codecs.shape import DocumentError, Reader
 from federation.codecs.tombstones import tombstone_from_document, tombstone_to_document
 from hub.models import FederatedItem, Lab
@@ -58,10 +64,12 @@ __all__ = [
     "DESCRIPTOR_CONTEXT",
     "ITEM_CONTEXT",
     "Decoded",
+    "DescribedKey",
     "DocumentError",
     "from_document",
     "key_id",
     "node_to_document",
+    "stamp",
     "to_document",
     "tombstone_to_document",
 ]

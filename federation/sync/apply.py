@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from events.models import Event
-from federation.blocks import origin_policy
+from federation.blocks import origin_policy, peers_rewind
 from federation.codecs import Decoded, DocumentError, from_document
-from federation.models import KeyPin, Peer
+from federation.key_history import held_reverify, keys_record
+from federation.models import KeyPin, NodeKey, Peer
 from federation.nudges import peers_nudge_soon
 from federation.pins import pin_record
 from federation.sync.keys import DescriptorFetch, PageKeys
@@ -63,18 +65,20 @@ def feed_apply_page(
 
 def documents_apply(
     *, documents: list[Any], peer: Peer | None = None, cursor: str | None = None,
-    fetch_descriptor: DescriptorFetch | None = None, ask_again: bool = True,
+    fetch_descriptor: DescriptorFetch | None = None, ask_again: bool = True, source: str | None = None,
 ) -> PageResult:
     """Check, hold or apply received documents in one transaction (with ``peer``'s new cursor, if given).
 
     ``ask_again`` records refused copies so that their origin is asked for the item later; documents
-    that came from their origin itself are not asked for again.
+    that came from their origin itself are not asked for again. ``source`` is the node that served
+    the documents (by default the peer's).
     """
     result = PageResult()
     received = _without_blocked(_decoded(documents, result), result)
     candidates = _newer_than_stored(received)
     result.skipped = len(received) - len(candidates)
-    keys = PageKeys.for_page(candidates, result, fetch_descriptor)
+    source = source or (peer.node.iri if peer is not None else None)
+    keys = PageKeys.for_page(candidates, result, fetch_descriptor, source)
     waiting = [item for item in candidates if keys.waits(item)]
     ready = keys.fetched + [item for item in candidates if keys.ready(item)]
     chosen = _without_uuid_clashes(_without_foreign_labs(_newest_verified(ready, keys, result), keys, result), result)
@@ -85,6 +89,7 @@ def documents_apply(
         _store(keys.to_pin(fresh), fresh)
         for origin in keys.new:
             pin_record(node=Node.objects.get(iri=origin), source=KeyPin.Source.FETCHED)
+        _keys_store(keys, [item for item in keys.to_pin(fresh) + fresh if item.decoded.type == "Node"], result)
         result.held = held_store(peer=peer, documents=waiting, waits=keys.waiting, result=result)
         if ask_again:
             copies_record(peer=peer, copies=result.copies)
@@ -95,6 +100,30 @@ def documents_apply(
     result.applied = len(fresh)
     result.skipped += sum(1 for item in chosen if not item.fetched) - sum(1 for item in unheld if not item.fetched)
     return result
+
+
+def _keys_store(keys: PageKeys, descriptors: list[Received], result: PageResult) -> None:
+    """Record the keys the stored descriptors list, the rotations among them, and what a revocation removes;
+    remember the descriptors the origins offered with a key this node did not accept."""
+    for descriptor in descriptors:
+        node = Node.objects.get(iri=descriptor.iri)
+        if descriptor.iri in keys.rotated:
+            Node.objects.filter(pk=node.pk).update(pinned_at=timezone.now())
+            pin_record(node=node, source=KeyPin.Source.ROTATION)
+        recorded = keys_record(node=node, decoded=descriptor.decoded,
+                               source=KeyPin.Source.ROTATION if descriptor.iri in keys.rotated else KeyPin.Source.FETCHED)
+        removed = held_reverify(node) if recorded.narrowed else []
+        if removed:
+            result.removals.append({"origin": node.iri, "count": len(removed), "reason": (
+                "its descriptor revokes a key (or drops the one pinned); what that key signed from the revocation "
+                "on was removed, and every peer's feed is read again from the start")})
+        if removed or recorded.widened:
+            peers_rewind()
+    now = timezone.now()
+    for origin, descriptor in keys.offered.items():
+        KeyPin.objects.filter(node__iri=origin).update(offered_document=descriptor.text, offered_at=now)
+    if keys.to_check:
+        KeyPin.objects.filter(node__iri__in=keys.to_check, next_check_at__isnull=True).update(next_check_at=now)
 
 
 def _decoded(documents: Iterable[Any], result: PageResult) -> list[Received]:
@@ -116,8 +145,9 @@ def _decoded(documents: Iterable[Any], result: PageResult) -> list[Received]:
 def _raise_if_foreign_origin(decoded: Decoded) -> None:
     root = origin_of(decoded.iri)
     if decoded.type == "Node" and decoded.iri == settings.HUB_BASE_URL + "/":
-        own_key = Node.objects.filter(is_local=True).values_list("public_key_multibase", flat=True).first()
-        if decoded.fields["public_key_multibase"] != own_key:
+        own_keys = set(NodeKey.objects.filter(node__is_local=True).values_list("public_key_multibase", flat=True))
+        own_keys |= set(Node.objects.filter(is_local=True).values_list("public_key_multibase", flat=True))
+        if decoded.fields["public_key_multibase"] not in own_keys:
             raise DocumentError("a descriptor claims to be this node with another key")
     if decoded.type == "Tombstone":
         decoded.origin_iri = root

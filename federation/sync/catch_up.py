@@ -2,7 +2,9 @@
 
 In this order: keys learnt from relayed descriptors (before this version) are checked against the
 origin's own descriptor, and where they differ the origin's own key wins and the items the wrong key
-let in are removed; held documents are applied once their origin is pinned (its descriptor fetched
+let in are removed; origins whose rotation a peer relayed but this node refused are asked for their
+own descriptor (a genuine rotation is applied from it, a refused one is remembered for the operators);
+held documents are applied once their origin is pinned (its descriptor fetched
 from the origin, or its key confirmed by an operator), each checked as if it came in a page; and
 item versions whose copies were refused are asked for at their origin.
 """
@@ -49,6 +51,7 @@ class CatchUp:
         """Count what applying some documents did."""
         self.applied += result.applied
         self.rejections += result.rejections
+        self.removals += result.removals
 
     @property
     def removed(self) -> int:
@@ -67,6 +70,7 @@ def mirror_catch_up(
     deadline, outcome = time.monotonic() + seconds, outcome if outcome is not None else CatchUp()
     _refused_forget()
     _relayed_pins_check(outcome, fetch_descriptor, deadline)
+    _rotations_check(outcome, fetch_descriptor, deadline)
     _held_release(outcome, fetch_descriptor, deadline)
     _copies_ask_again(outcome, fetch_document, deadline)
     return outcome
@@ -99,6 +103,27 @@ def _relayed_pins_check(outcome: CatchUp, fetch: DescriptorFetch, deadline: floa
                                                     next_check_at=timezone.now() + retry_delay(pin.attempts + 1))
             continue
         _pin_from_origin(outcome, descriptor.document)
+
+
+def _rotations_check(outcome: CatchUp, fetch: DescriptorFetch, deadline: float) -> None:
+    """Ask trusted origins for their own descriptor after a relayed one with another key was refused."""
+    policy = origin_policy()
+    due = (KeyPin.objects.exclude(source=KeyPin.Source.RELAYED).filter(next_check_at__lte=timezone.now())
+           .select_related("node").order_by("next_check_at")[:MAX_ORIGINS])
+    for pin in due:
+        if time.monotonic() > deadline:
+            return
+        if policy.refusal(pin.node.iri):
+            continue
+        origin = pin.node.iri
+        try:
+            descriptor = descriptor_checked(origin, fetch(origin))
+        except (OriginUnreachable, DocumentError):
+            KeyPin.objects.filter(pk=pin.pk).update(attempts=F("attempts") + 1,
+                                                    next_check_at=timezone.now() + retry_delay(pin.attempts + 1))
+            continue
+        KeyPin.objects.filter(pk=pin.pk).update(attempts=0, next_check_at=None)
+        outcome.add(documents_apply(documents=[descriptor.document], ask_again=False, source=origin))
 
 
 def _pin_from_origin(outcome: CatchUp, document: dict[str, Any]) -> None:

@@ -186,8 +186,11 @@ def _record(run: SyncRun, result: PageResult, *, cursor: str) -> None:
     run.held += result.held
     run.rejected += len(result.rejections)
     run.rejections = (run.rejections + result.rejections)[:MAX_REJECTIONS_KEPT]
+    run.removals = run.removals + result.removals
+    run.removed += sum(removal["count"] for removal in result.removals)
     run.cursor_after = cursor
-    run.save(update_fields=["pages", "applied", "skipped", "held", "rejected", "rejections", "cursor_after"])
+    run.save(update_fields=["pages", "applied", "skipped", "held", "rejected", "rejections", "removals", "removed",
+                            "cursor_after"])
 
 
 def _page(peer: Peer, cursor: str) -> Any:
@@ -216,7 +219,7 @@ def _catch_up(peer: Peer, run: SyncRun) -> None:
         run.applied += outcome.applied
         run.rejected += len(outcome.rejections)
         run.rejections = (run.rejections + outcome.rejections)[:MAX_REJECTIONS_KEPT]
-        run.removed, run.removals = outcome.removed, outcome.removals
+        run.removed, run.removals = run.removed + outcome.removed, run.removals + outcome.removals
         run.save(update_fields=["applied", "rejected", "rejections", "removed", "removals"])
 
 

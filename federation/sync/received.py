@@ -34,6 +34,7 @@ class PageResult:
     skipped: int = 0
     held: int = 0
     rejections: list[dict[str, str]] = field(default_factory=list)
+    removals: list[dict[str, Any]] = field(default_factory=list)  # {origin, count, reason}: what a revocation removed
     copies: list[Any] = field(default_factory=list, repr=False)  # refused copies to ask their origin for again
 
     def reject(self, iri: object, reason: str) -> None:

@@ -37,6 +37,7 @@ def node_init(*, name: str, city: str, lab_name: str = "", lab_slug: str = "") -
         name=name,
         city=city,
         public_key_multibase=identity.public_key_multibase(key),
+        key_id=settings.HUB_BASE_URL + "/#key-1",
         is_local=True,
     )
     lab_name = lab_name or name

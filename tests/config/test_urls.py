@@ -53,6 +53,7 @@ URLS = [
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
     ('staff/blocks/', 'staff-blocks'),
+    ('staff/keys/', 'staff-keys'),
     ('staff/privacy/', 'staff-privacy'),
     ('healthz', 'healthz'),
     ('readyz', 'readyz'),

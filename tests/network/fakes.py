@@ -23,11 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from federation.codecs import key_id, node_to_document
+from federation.codecs import DescribedKey, key_id, node_to_document
 from federation.codecs.labs import lab_to_document
 from federation.codecs.methods import method_to_document
 from federation.peering import INVITATION_PREFIX
-from federation.proofs import sign_jcs
+from federation.proofs import sign_jcs, sign_jcs_chain
 from hub.models import Lab, Node
 from hub.multikey import encode_public_key, generate_key
 from methods.models import MethodCard, MethodStep
@@ -60,6 +60,8 @@ class FakeNode:
 
     def __init__(self, name: str = "Schattenlabor", city: str = "Nirgendwo") -> None:
         self.key = generate_key()
+        self.key_number = 1
+        self.earlier_keys: list[tuple[Any, DescribedKey]] = []  # (private key, as described), newest first
         self.name, self.city = name, city
         self.feed: list[Any] = []
         self.documents: dict[str, Any] = {}  # served at their path, as a node serves an item's document
@@ -123,13 +125,43 @@ class FakeNode:
 
     def sign(self, document: dict[str, Any], *, verification_method: str | None = None) -> dict[str, Any]:
         """The document with a proof made with this node's key (by default naming its own key id)."""
-        return sign_jcs(document, self.key, verification_method or key_id(self.iri))
+        return sign_jcs(document, self.key, verification_method or self.key_id)
 
-    def descriptor(self, *, iri: str | None = None, name: str | None = None, version: int = 1) -> dict[str, Any]:
-        """Its signed descriptor; with ``iri``, a descriptor claiming another node's IRI with this key."""
+    @property
+    def key_id(self) -> str:
+        return key_id(self.iri, self.key_number)
+
+    def rotate(self, *, revoke: bool = False, at: datetime | None = None) -> None:
+        """Change its key as ``manage.py rotate_key`` (or ``revoke_key``) would: the descriptor follows."""
+        at = at or datetime.now(UTC).replace(microsecond=0)
+        old = DescribedKey(id=self.key_id, key=self.public_key, **({"revoked": at} if revoke else {"retired": at}))
+        if revoke:
+            self.earlier_keys = [(key, DescribedKey(id=d.id, key=d.key, revoked=d.revoked or at))
+                                 for key, d in self.earlier_keys]
+        self.earlier_keys.insert(0, (self.key, old))
+        self.key, self.key_number = generate_key(), self.key_number + 1
+
+    def _described_keys(self) -> list[DescribedKey]:
+        return [DescribedKey(id=self.key_id, key=self.public_key)] + [described for _key, described in self.earlier_keys]
+
+    def _chain(self) -> list[tuple[Any, str]]:
+        """The keys retired since its last revocation, oldest first, then its current key."""
+        retired = []
+        for key, described in self.earlier_keys:
+            if described.revoked is not None:
+                break
+            retired.append((key, described.id))
+        return [*reversed(retired), (self.key, self.key_id)]
+
+    def descriptor(self, *, iri: str | None = None, name: str | None = None, version: int | None = None) -> dict[str, Any]:
+        """Its signed descriptor (after a rotation, chain-signed and one version on); with ``iri``, a descriptor
+        claiming another node's IRI with this key."""
+        version = version or 1 + len(self.earlier_keys)
         node = Node(iri=iri or self.iri, name=name or self.name, city=self.city, public_key_multibase=self.public_key,
                     version=version, date_modified=datetime(2026, 1, 1, tzinfo=UTC))
-        return self.sign(node_to_document(node, [] if iri else [self.lab_iri]))
+        if iri or not self.earlier_keys:
+            return self.sign(node_to_document(node, [] if iri else [self.lab_iri]))
+        return sign_jcs_chain(node_to_document(node, [self.lab_iri], self._described_keys()), self._chain())
 
     def lab(self) -> dict[str, Any]:
         """Its one lab, signed."""

@@ -1,0 +1,82 @@
+"""The staff's page of keys: this node's keys and the pinned keys of others, with fingerprints; the rotation
+of this node's key after a confirmation, for node administrators only."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from federation.codecs import DescribedKey, node_to_document
+from federation.keyring import fingerprint
+from federation.models import KeyPin
+from federation.proofs import sign_jcs
+from hub.models import Node
+from hub.multikey import encode_public_key, generate_key
+from hub.roles import SYSTEM, Role
+from hub.services import role_grant
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def local_key_id() -> str:
+    return Node.objects.get(is_local=True).key_id
+
+
+def test_the_keys_page_is_for_node_administrators_only(client, lab):
+    response = client.get("/staff/keys/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    for name, role in [("kora", Role.COORDINATOR), ("anna", Role.LAB_EDITOR)]:
+        person = User.objects.create_user(name, password="x")
+        role_grant(user=person, role=role, actor=SYSTEM, **({"lab": lab} if role == Role.LAB_EDITOR else {}))
+        client.force_login(person)
+        assert client.get("/staff/keys/").status_code == 403
+        assert client.post("/staff/keys/", {"action": "rotate", "confirmed": "1"}).status_code == 403
+    assert local_key_id().endswith("#key-1")
+
+
+def test_the_page_shows_this_nodes_key_and_the_pinned_keys_with_fingerprints(staff_client, node, remote_node):
+    page = staff_client.get("/staff/keys/", **EN).content.decode()
+    assert f"{node.iri}#key-1" in page and fingerprint(node.public_key_multibase) in page and "current" in page
+    assert remote_node.iri in page and fingerprint(remote_node.public_key_multibase) in page
+
+
+def test_rotating_asks_for_a_confirmation_first(staff_client, node):
+    page = staff_client.post("/staff/keys/", {"action": "rotate"}, **EN).content.decode()
+    assert "Rotate this node's key?" in page and fingerprint(node.public_key_multibase) in page
+    assert 'name="confirmed" value="1"' in page and "csrfmiddlewaretoken" in page
+    assert local_key_id() == node.iri + "#key-1"
+
+
+def test_a_confirmed_rotation_signs_with_key_2_and_lists_key_1_as_retired(staff_client, node):
+    response = staff_client.post("/staff/keys/", {"action": "rotate", "confirmed": "1"}, follow=True, **EN)
+    page = response.content.decode()
+    assert response.redirect_chain == [("/staff/keys/", 302)]
+    assert f"This node signs with {node.iri}#key-2 now; {node.iri}#key-1 is retired." in page
+    assert local_key_id() == node.iri + "#key-2"
+    assert "retired" in page and fingerprint(node.public_key_multibase) in page  # the old key, still listed
+
+
+def test_a_rotation_without_the_csrf_token_is_refused(staff, node):
+    assert node.key_id.endswith("#key-1")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    assert client.post("/staff/keys/", {"action": "rotate", "confirmed": "1"}).status_code == 403
+    assert local_key_id() == node.iri + "#key-1"
+
+
+def test_a_key_another_node_offers_without_the_chain_is_shown_with_its_fingerprint(staff_client, node, remote_node):
+    offered = generate_key()
+    offered_key = encode_public_key(offered.public_key())
+    descriptor = node_to_document(
+        Node(iri=remote_node.iri, name="Fernlabor", city="Fernstadt", public_key_multibase=offered_key, version=2,
+             date_modified=remote_node.date_modified),
+        [], [DescribedKey(id=remote_node.iri + "#key-2", key=offered_key)])
+    KeyPin.objects.create(node=remote_node, source="joined", offered_at=remote_node.date_modified,
+                          offered_document=orjson.dumps(sign_jcs(descriptor, offered, remote_node.iri + "#key-2")).decode())
+    page = staff_client.get("/staff/keys/", **EN).content.decode()
+    assert "Another key offered:" in page and fingerprint(offered_key) in page
+    assert "revokes nothing: a forgery, or a lost key" in page
+    assert f"manage.py peer repin {remote_node.iri} --key {offered_key}" in page

@@ -51,7 +51,8 @@ def joining_node():
 
 def join(invitation: InvitationContent, node_url: str, *, secret: str | None = None, address: str = "192.0.2.10",
          **headers: str):
-    """Post a join request as a node at ``node_url`` would, from the client ``address``."""
+    """Post a join request as a node at ``node_url`` would, from the client ``address`` (answers in English)."""
+    headers = {"HTTP_ACCEPT_LANGUAGE": "en", **headers}
     body = {"invitation": invitation.id, "secret": invitation.secret if secret is None else secret,
             "node": node_url, "client_id": "c", "client_secret": "s"}
     return Client(raise_request_exception=False).post(

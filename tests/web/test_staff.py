@@ -174,7 +174,7 @@ def test_joining_a_node_that_fails_to_answer_says_so_at_the_field(staff_client, 
         inviter.close()
     page = response.content.decode()
     assert response.status_code == 200 and 'id="id_invitation-error"' in page
-    assert "did not answer" in page
+    assert "hat auf den Beitritt nicht geantwortet" in page  # the German page, in German
 
 
 def test_a_sync_run_that_stopped_at_its_budget_says_why(staff_client, network):

@@ -60,7 +60,7 @@ def join_request(node_url: str):
     body = {"invitation": invitation.id, "secret": invitation.secret, "node": node_url,
             "client_id": "c", "client_secret": "s"}
     return Client(raise_request_exception=False).post("/api/federation/join", orjson.dumps(body),
-                                                      content_type="application/json")
+                                                      content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.mark.django_db

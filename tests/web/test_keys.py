@@ -80,3 +80,23 @@ def test_a_key_another_node_offers_without_the_chain_is_shown_with_its_fingerpri
     assert "Another key offered:" in page and fingerprint(offered_key) in page
     assert "revokes nothing: a forgery, or a lost key" in page
     assert f"manage.py peer repin {remote_node.iri} --key {offered_key}" in page
+
+
+def test_revoking_after_a_leak_asks_for_a_confirmation_and_then_shows_what_to_tell_the_peers(staff_client, node):
+    asked = staff_client.post("/staff/keys/", {"action": "revoke", "since": "2026-12-01T08:00"}, **EN).content.decode()
+    assert "Revoke this node's keys?" in asked and 'name="confirmed" value="1"' in asked
+    assert 'value="2026-12-01T08:00"' in asked and local_key_id() == node.iri + "#key-1"
+    done = staff_client.post("/staff/keys/", {"action": "revoke", "since": "2026-12-01T08:00", "confirmed": "1"}, **EN)
+    page = done.content.decode()
+    new = Node.objects.get(is_local=True)
+    assert done.status_code == 200 and new.key_id == node.iri + "#key-2"
+    assert fingerprint(new.public_key_multibase) in page
+    assert f"manage.py peer repin {node.iri} --key {new.public_key_multibase}" in page
+    assert "revoked" in staff_client.get("/staff/keys/", **EN).content.decode()
+
+
+@pytest.mark.parametrize("since", ["gestern", "2999-01-01T00:00"])
+def test_a_revocation_time_that_is_no_time_or_lies_ahead_is_refused_and_nothing_changes(staff_client, node, since):
+    response = staff_client.post("/staff/keys/", {"action": "revoke", "since": since, "confirmed": "1"}, **EN)
+    assert response.status_code == 400 and local_key_id() == node.iri + "#key-1"
+    assert 'id="id_since-error"' in response.content.decode()

@@ -1,14 +1,14 @@
 """The node administrators' page of keys (protocol §3): this node's keys and the keys it pinned for other
-nodes, with fingerprints to compare out of band, and the rotation of this node's key after a confirmation.
-
-Revoking a key (``manage.py revoke_key``) and re-pinning another node's key (``manage.py peer repin``)
-stay on the command line: both follow an out-of-band check with other people.
+nodes, with fingerprints to compare out of band; the rotation of this node's key, and its revocation after
+a leak (as ``manage.py revoke_key``), each after a confirmation. The revocation's answer is what to tell the
+peers' operators: the new key's fingerprint and their ``manage.py peer repin`` line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,7 +19,7 @@ from federation.documents import local_keys
 from federation.keyring import fingerprint
 from federation.models import KeyPin, NodeKey
 from federation.pins import PinnedKey, pins_listing
-from federation.rotation import ROTATING_KEYS, RotationError, key_rotate
+from federation.rotation import ROTATING_KEYS, RotationError, key_revoke, key_rotate
 from hub.identity import KeyFileError
 from hub.selectors import local_node
 from web.access import node_admin_required, page
@@ -45,11 +45,24 @@ class PinRow:
     history: list[KeyRow]
 
 
+class RevokeForm(forms.Form):
+    """When the key may have leaked: proofs made from then on are refused (empty: now)."""
+
+    since = forms.DateTimeField(
+        label=_("Leaked since (optional)"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        help_text=_("Signatures made from then on are refused by the peers. Empty: from now on."),
+    )
+
+
 @node_admin_required(ROTATING_KEYS)
 @require_http_methods(["GET", "POST"])
 def staff_keys(request: HttpRequest) -> HttpResponse:
-    """This node's keys and the pinned keys of the others; a rotation asks for a confirmation first."""
+    """This node's keys and the pinned keys of the others; a rotation or a revocation asks for a confirmation first."""
     if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            return _revoke(request)
         if request.POST.get("confirmed") != "1":
             return page(request, "web/staff/key_rotate_confirm.html", {"current": _own_keys()[0]})
         return _rotate(request)
@@ -68,6 +81,25 @@ def _rotate(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("This node signs with %(key)s now; %(old)s is retired. Peers follow by themselves.")
                          % {"key": rotation.new.key_id, "old": rotation.old.key_id})
     return redirect("staff-keys")
+
+
+def _revoke(request: HttpRequest) -> HttpResponse:
+    form = RevokeForm(request.POST)
+    context = {"form": form, "current": _own_keys()[0]}
+    if not form.is_valid():
+        return page(request, "web/staff/key_revoke_confirm.html", context, status=400)
+    if request.POST.get("confirmed") != "1":
+        return page(request, "web/staff/key_revoke_confirm.html", context)
+    try:
+        rotation = key_revoke(actor=request.user, since=form.cleaned_data["since"])
+    except (RotationError, KeyFileError) as error:
+        form.add_error("since", str(error))
+        return page(request, "web/staff/key_revoke_confirm.html", context, status=400)
+    node = local_node()
+    return page(request, "web/staff/key_revoked.html", {
+        "rotation": rotation, "new": _row(rotation.new), "node": node,
+        "repin": f"manage.py peer repin {node.iri} --key {rotation.new.public_key_multibase}",
+    })
 
 
 def _own_keys() -> list[KeyRow]:

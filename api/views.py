@@ -268,6 +268,7 @@ class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         description="The registrations of one of this node's events, in the order they came, with the event's "
         "counts; for the lab editors of its lab and node administrators (scope `write`).",
         responses={200: RegistrationListSerializer, **GUARDED_PROBLEMS},
+        auth=[{"oauth2": ["write"]}, {"cookieAuth": []}],
     )
     @extend_schema(
         methods=["POST"],

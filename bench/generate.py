@@ -193,6 +193,7 @@ def _event(rng: random.Random, number: int, node, lab):
     from bench.words import PLACES, STREETS
     from events.models import Event
     from hub.choices import (
+        EXTERNAL_REGISTRATION,
         AccessibilityFeature,
         AttendanceMode,
         Registration,
@@ -207,7 +208,8 @@ def _event(rng: random.Random, number: int, node, lab):
     mode = rng.choices(AttendanceMode.values, weights=[8, 1, 1])[0]
     in_person = mode != AttendanceMode.ONLINE
     with_geo = in_person and rng.random() < 0.3
-    registration = rng.choice(Registration.values)
+    # The modes of a registration link (as before registration on the node existed: same seeded items).
+    registration = rng.choice([Registration.NONE, *EXTERNAL_REGISTRATION])
     return Event(
         uuid=identifier, iri=f"{node.iri}events/{identifier}", origin=node, version=1,
         visibility=Visibility.NETWORK if rng.random() < 0.1 else Visibility.PUBLIC,

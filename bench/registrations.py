@@ -30,7 +30,7 @@ class Sizes:
 
 
 FULL = Sizes(pool=60_000, rounds=3, seconds=10)
-QUICK = Sizes(pool=4_000, rounds=1, seconds=2)
+QUICK = Sizes(pool=2_000, rounds=1, seconds=2)
 SEATS = 1_000
 
 # Runs inside the node: the event, and the pending registrations in bulk with distinct check-in codes.

@@ -8,13 +8,31 @@ from hub.admin_base import ItemAdmin, ItemAdminForm
 from hub.choices import AccessibilityFeature, TargetGroup
 from hub.forms import item_form_class
 
-EventForm = item_form_class(
+_EventForm = item_form_class(
     Event,
     ItemAdminForm,
     choice_lists={"target_groups": TargetGroup, "accessibility_features": AccessibilityFeature},
     lines=("keywords", "method_iris"),
     commas=("languages",),
 )
+NONE_WHEN_EMPTY = ("held_back_seats", "max_companions")  # registration fields: left empty, none
+
+
+class EventForm(_EventForm):
+    """The admin's event form; seats held back and companions may be left empty (none)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in NONE_WHEN_EMPTY:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self) -> dict:
+        """Read an empty count as none before the model's checks run."""
+        for name in NONE_WHEN_EMPTY:
+            if name in self.fields and self.cleaned_data.get(name) is None and name not in self.errors:
+                self.cleaned_data[name] = 0
+        return super().clean()
 
 
 @admin.register(Event)

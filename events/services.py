@@ -73,8 +73,9 @@ def event_update(*, event: Event, actor: Any, **fields: Any) -> Event:
     item_validate(event, extra_errors=local_lab_error(event, missing=NO_LAB) | registration_errors(event, before))
     item_touch(event)
     event.save()
-    for promoted in seats.waiting_promote(event):  # more seats, fewer held back: the waiting list moves up
-        mail_soon(promoted, MailKind.PROMOTED)
+    if event.registers_here and event.waiting_count:  # more seats, fewer held back: the waiting list moves up
+        for promoted in seats.waiting_promote(event):
+            mail_soon(promoted, MailKind.PROMOTED)
     item_record_change(event)
     _registrants_tell(event, before)
     return event

@@ -5,8 +5,9 @@ held-back seat) first locks its event's row with ``event_locked``: ``SELECT … 
 PostgreSQL; on SQLite every transaction of the node begins ``IMMEDIATE`` (``config/settings.py``)
 and so holds the database's write lock until it commits. Under that lock the counts on the event
 row (seats taken, places on the waiting list) are read, checked and written back in the same
-transaction as the registration: there is no count-then-insert between transactions, so no two
-people ever get the last seat, and places on the waiting list stay 1, 2, 3, … without gaps.
+transaction as the registration, which a confirmation writes only if it is still pending (a
+conditional UPDATE, ``place_settle``): there is no count-then-insert between transactions, so no
+two people ever get the last seat, and places on the waiting list stay 1, 2, 3, … without gaps.
 """
 
 from __future__ import annotations

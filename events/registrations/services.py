@@ -35,6 +35,7 @@ REMIND_BEFORE = timedelta(days=1)
 TOLD = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 MAX_NAME, MAX_TEXT = 100, 2000
 CODE_ATTEMPTS = 5
+NOT_HERE = _("People do not register for this event on this node.")
 STATUS_MAIL = {
     RegistrationStatus.PENDING: MailKind.CONFIRM,
     RegistrationStatus.CONFIRMED: MailKind.ALREADY,
@@ -93,6 +94,8 @@ def registration_confirm(*, registration: Registration) -> Registration:
         with transaction.atomic():
             event = seats.event_locked(registration.event_id)
             raise_if_over(event)
+            if not event.registers_here:
+                raise Conflict("registration", NOT_HERE)
             seats.seat_take(event, registration)
             if not seats.place_settle(registration, was=RegistrationStatus.PENDING):
                 raise _Changed
@@ -111,16 +114,15 @@ def registration_confirm(*, registration: Registration) -> Registration:
 def registration_cancel(*, registration: Registration) -> Registration:
     """The person cancels: their seat goes to the first on the waiting list, who is told; again changes nothing."""
     with transaction.atomic():
-        return _cancel(registration)
+        return _cancel(registration)[0]
 
 
 def registration_cancel_by_staff(*, registration: Registration, actor: Any) -> Registration:
     """Staff of the event's lab cancel someone's registration; the person is told."""
     raise_unless_may_edit(actor=actor, lab=registration.event.lab_id)
     with transaction.atomic():
-        was_cancelled = registration.status == RegistrationStatus.CANCELLED
-        registration = _cancel(registration)
-        if not was_cancelled:
+        registration, cancelled_now = _cancel(registration)
+        if cancelled_now:
             mail_soon(registration, MailKind.CANCELLED_BY_STAFF)
     return registration
 
@@ -128,7 +130,7 @@ def registration_cancel_by_staff(*, registration: Registration, actor: Any) -> R
 def registration_erase(*, registration: Registration) -> None:
     """Erase everything stored about a registration at its person's request, giving up its seat first."""
     with transaction.atomic():
-        _cancel(registration).delete()
+        _cancel(registration)[0].delete()
 
 
 def registration_on_behalf(
@@ -142,7 +144,7 @@ def registration_on_behalf(
     if len(note) > MAX_TEXT:
         raise ValidationError({"note": _("At most %(count)d characters.") % {"count": MAX_TEXT}})
     if not event.registers_here:
-        raise Conflict("registration", _("People do not register for this event on this node."))
+        raise Conflict("registration", NOT_HERE)
     raise_if_over(event)
     with transaction.atomic():
         event = seats.event_locked(event.pk)
@@ -185,7 +187,7 @@ def registrations_remind(*, now: datetime) -> int:
         event__start__lte=now + REMIND_BEFORE, confirmed_at__lte=F("event__start") - REMIND_BEFORE,
     ).exclude(email="").exclude(event__status=EventStatus.CANCELLED)
     with transaction.atomic():
-        reminded = list(due.select_for_update().only("pk", "email"))
+        reminded = list(due.select_for_update(of=("self",)).only("pk", "email"))
         Registration.objects.filter(pk__in=[registration.pk for registration in reminded]).update(reminded_at=now)
         for registration in reminded:
             mail_soon(registration, MailKind.REMINDER)
@@ -220,7 +222,7 @@ def registrant_fields(
 def raise_unless_open(event: Event, *, seats_needed: int = 1) -> None:
     """Refuse a registration the event does not take now: not on this node, not open, over, or full without a list."""
     if not event.is_local or not event.registers_here:
-        raise Conflict("registration", _("People do not register for this event on this node."))
+        raise Conflict("registration", NOT_HERE)
     raise_if_over(event)
     now = timezone.now()
     if event.registration_opens and now < event.registration_opens:
@@ -247,18 +249,19 @@ def consent_text(event: Event, language: str) -> str:
     return privacy_consent_text(language)
 
 
-def _cancel(registration: Registration) -> Registration:
+def _cancel(registration: Registration) -> tuple[Registration, bool]:
+    """The registration cancelled under its event's lock, read afresh there; and whether this call cancelled it."""
     event = seats.event_locked(registration.event_id)
     registration = Registration.objects.get(pk=registration.pk)
     registration.event = event
     if registration.status == RegistrationStatus.CANCELLED:
-        return registration
+        return registration, False
     held_seat = registration.status == RegistrationStatus.CONFIRMED
     for promoted in seats.seat_release(event, registration):
         mail_soon(promoted, MailKind.PROMOTED)
     if held_seat:
         seats_publish_soon(event)
-    return registration
+    return registration, True
 
 
 def _save_new(registration: Registration, *, email: str) -> Registration:

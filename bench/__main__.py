@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--only federation|catalog|registrations|propagation] [--json FILE]``: run the benchmarks, print the table.
 
-The full run takes about ten minutes on two cores; ``--quick`` runs every benchmark on small sizes
-and short loads (under two minutes), for checking that they work rather than for the figures.
+The full run takes about forty minutes on two cores (the 20-node propagation twenty of them); ``--quick`` runs every benchmark on small sizes
+and short loads (a few minutes), for checking that they work rather than for the figures.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path("/tmp/bench-run")
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes and short loads (under two minutes)")
+    parser.add_argument("--quick", action="store_true", help="small sizes and short loads (a few minutes)")
     parser.add_argument("--only", choices=("federation", "catalog", "registrations", "propagation"),
                         help="run one of the suites")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON to this file")

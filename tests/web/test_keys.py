@@ -100,3 +100,37 @@ def test_a_revocation_time_that_is_no_time_or_lies_ahead_is_refused_and_nothing_
     response = staff_client.post("/staff/keys/", {"action": "revoke", "since": since, "confirmed": "1"}, **EN)
     assert response.status_code == 400 and local_key_id() == node.iri + "#key-1"
     assert 'id="id_since-error"' in response.content.decode()
+
+
+def offer_key(remote_node) -> str:
+    """The remote node offers a key its pinned key did not sign (as after a revocation); return that key."""
+    offered = generate_key()
+    offered_key = encode_public_key(offered.public_key())
+    descriptor = node_to_document(
+        Node(iri=remote_node.iri, name="Fernlabor", city="Fernstadt", public_key_multibase=offered_key, version=2,
+             date_modified=remote_node.date_modified),
+        [], [DescribedKey(id=remote_node.iri + "#key-2", key=offered_key)])
+    KeyPin.objects.create(node=remote_node, source="joined", offered_at=remote_node.date_modified,
+                          offered_document=orjson.dumps(sign_jcs(descriptor, offered, remote_node.iri + "#key-2")).decode())
+    return offered_key
+
+
+def test_an_offered_key_is_pinned_from_the_page_only_once_the_fingerprint_was_compared(staff_client, node, remote_node):
+    offered_key = offer_key(remote_node)
+    form = {"action": "repin", "origin": remote_node.iri, "key": offered_key}
+    unconfirmed = staff_client.post("/staff/keys/", form, **EN)
+    assert unconfirmed.status_code == 400 and "Confirm that you compared the fingerprint" in unconfirmed.content.decode()
+    assert Node.objects.get(pk=remote_node.pk).public_key_multibase == remote_node.public_key_multibase
+    done = staff_client.post("/staff/keys/", form | {"compared": "on"}, follow=True, **EN)
+    assert f"The key {fingerprint(offered_key)} is pinned for {remote_node.iri} now." in done.content.decode()
+    assert Node.objects.get(pk=remote_node.pk).public_key_multibase == offered_key
+    assert KeyPin.objects.get(node=remote_node).source == KeyPin.Source.OPERATOR
+
+
+def test_only_the_offered_key_can_be_pinned_from_the_page(staff_client, node, remote_node):
+    offer_key(remote_node)
+    other = encode_public_key(generate_key().public_key())
+    response = staff_client.post("/staff/keys/", {"action": "repin", "origin": remote_node.iri, "key": other,
+                                                  "compared": "on"}, **EN)
+    assert response.status_code == 400
+    assert Node.objects.get(pk=remote_node.pk).public_key_multibase == remote_node.public_key_multibase

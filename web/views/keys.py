@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from federation.documents import local_keys
 from federation.keyring import fingerprint
 from federation.models import KeyPin, NodeKey
-from federation.pins import PinnedKey, pins_listing
+from federation.pins import PinnedKey, PinRefused, origin_repin, pins_listing
 from federation.rotation import ROTATING_KEYS, RotationError, key_revoke, key_rotate
 from hub.identity import KeyFileError
 from hub.selectors import local_node
@@ -63,13 +63,38 @@ def staff_keys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             return _revoke(request)
+        if request.POST.get("action") == "repin":
+            return _repin(request)
         if request.POST.get("confirmed") != "1":
             return page(request, "web/staff/key_rotate_confirm.html", {"current": _own_keys()[0]})
         return _rotate(request)
+    return _keys_page(request)
+
+
+def _keys_page(request: HttpRequest, *, status: int = 200, repin_error: tuple[str, str] | None = None) -> HttpResponse:
     sources = dict(KeyPin.Source.choices)
     pins = [PinRow(pin=pin, source=sources.get(pin.source, "—"), history=[_row(key) for key in pin.history])
             for pin in pins_listing() if not pin.is_local]
-    return page(request, "web/staff/keys.html", {"own": _own_keys(), "pins": pins})
+    return page(request, "web/staff/keys.html", {"own": _own_keys(), "pins": pins, "repin_error": repin_error},
+                status=status)
+
+
+def _repin(request: HttpRequest) -> HttpResponse:
+    """Pin the key another node offers (after its revocation), once the operator compared its fingerprint."""
+    origin, key = request.POST.get("origin", ""), request.POST.get("key", "")
+    offered = next((pin for pin in pins_listing() if pin.iri == origin and pin.offered and pin.offered.key == key), None)
+    if offered is None:
+        return _keys_page(request, status=400, repin_error=(origin, _("This node offers no such key; reload the page.")))
+    if request.POST.get("compared") != "on":
+        message = _("Confirm that you compared the fingerprint with the node's operators, by phone or in person.")
+        return _keys_page(request, status=400, repin_error=(origin, message))
+    try:
+        origin_repin(origin=origin, key=key, actor=request.user, note=_("offered key, fingerprint compared"))
+    except PinRefused as error:
+        return _keys_page(request, status=400, repin_error=(origin, str(error)))
+    messages.success(request, _("The key %(fingerprint)s is pinned for %(node)s now.")
+                     % {"fingerprint": fingerprint(key), "node": origin})
+    return redirect("staff-keys")
 
 
 def _rotate(request: HttpRequest) -> HttpResponse:

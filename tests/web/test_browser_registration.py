@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from events.models import Registration
 from tests.api.factories import mirrored_event
-from tests.events.factories import registered, seated_event
+from tests.events.factories import registered, seated_event, token_of
 from tests.web.conftest import PASSWORD, axe_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -165,3 +165,66 @@ def test_the_privacy_link_opens_beside_the_form_and_keeps_what_was_typed(page, e
     notice = opened.value
     expect(notice.get_by_role("heading", level=1)).to_have_text("Datenschutzhinweise")
     assert page.locator("#id_name").input_value() == "Anna"
+
+
+def register_on_the_page(page, event, name: str) -> str:
+    """Fill in the event's form as a person does; return the link from the confirmation mail."""
+    page.goto(f"/events/{event.uuid}")
+    page.locator("#id_name").fill(name)
+    page.locator("#id_email").fill(f"{name.lower()}@example.org")
+    page.locator("#id_consent").check()
+    page.locator(".registration-form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schauen Sie in Ihr Postfach")
+    body = next(message.body for message in reversed(mail.outbox) if message.to == [f"{name.lower()}@example.org"])
+    return re.search(r"https?://\S+/registrations/\S+", body).group(0)
+
+
+def test_register_confirm_from_the_mail_cancel_and_the_waiting_list_moves_up(page, lab, tasks_at_once, live_server,
+                                                                           shots_dir):
+    event = seated_event(lab, title="Zukunftstheater", capacity=1, waiting_list=True)
+    path = lambda link: re.sub(r"^https?://[^/]+", "", link)  # noqa: E731 - the mail names the node's base URL
+
+    anna = register_on_the_page(page, event, "Anna")
+    page.goto(path(anna))
+    expect(page.locator(".registration-status")).to_contain_text("Bitte bestätigen Sie Ihre Anmeldung")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Meine Anmeldung bestätigen").click()
+    expect(page.locator(".registration-status")).to_contain_text("Sie haben einen Platz.")
+
+    ben = register_on_the_page(page, event, "Ben")
+    page.goto(path(ben))
+    page.get_by_role("button", name="Meine Anmeldung bestätigen").click()
+    expect(page.locator(".registration-status")).to_contain_text("Sie sind Nummer 1 auf der Warteliste")
+    page.screenshot(path=str(shots_dir / "registration-waiting.png"), full_page=True)
+
+    page.goto(path(anna))
+    page.get_by_role("button", name="Meine Anmeldung absagen").click()
+    expect(page.locator(".registration-status")).to_contain_text("Diese Anmeldung ist storniert.")
+    page.goto(path(ben))
+    expect(page.locator(".registration-status")).to_contain_text("Sie haben einen Platz.")
+    assert axe_violations(page) == []
+    assert any(message.to == ["ben@example.org"] and "Platz" in message.subject for message in mail.outbox)
+    statuses = dict(Registration.objects.values_list("name", "status"))
+    assert statuses == {"Anna": "cancelled", "Ben": "confirmed"}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_registrations_own_page_and_the_staffs_pages_have_no_wcag_21_aa_violations(page, lab, staff, language):
+    event = seated_event(lab, title="Persona-Werkstatt", capacity=1, waiting_list=True)
+    seated = registered(event, 1)
+    registered(event, 2)  # waiting
+    if language == "en":
+        page.goto("/")
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+    found = {}
+    page.goto(f"/registrations/{token_of(seated)}")
+    assert page.locator("html").get_attribute("lang") == language
+    found["registration"] = axe_violations(page)
+    log_in(page, language)
+    for name, path in {"staff-registrations": f"/staff/events/{event.uuid}/registrations",
+                       "staff-registrations-print": f"/staff/events/{event.uuid}/registrations/print",
+                       "staff-keys": "/staff/keys/"}.items():
+        page.goto(path)
+        found[name] = axe_violations(page)
+    assert {name: violations for name, violations in found.items() if violations} == {}

@@ -106,3 +106,34 @@ class RegistrationStatus(models.TextChoices):
 
 # The registrations that hold (or may still take) a seat or a place on the waiting list.
 ACTIVE_REGISTRATION = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+
+# The target groups a report counts as vulnerable (the impact view shows the share of events reaching each).
+VULNERABLE_GROUPS = (
+    TargetGroup.OLDER_PEOPLE,
+    TargetGroup.PEOPLE_WITH_DISABILITIES,
+    TargetGroup.LITTLE_GERMAN_OR_LOW_LITERACY,
+    TargetGroup.CHILDREN_AND_YOUNG_PEOPLE,
+    TargetGroup.WITHOUT_INTERNET_ACCESS,
+)
+
+
+class StaircaseStep(models.IntegerChoices):
+    """The impact staircase (Wirkungstreppe): the highest step an activity reached.
+
+    Steps 1–3 are output, 4–6 outcome, 7 impact. Closing reports and experience reports use it; its
+    integer travels on the wire.
+    """
+
+    TOOK_PLACE = 1, _("The activity took place")
+    GROUPS_REACHED = 2, _("The target groups were reached")
+    ACCEPTED = 3, _("The target groups accepted it")
+    AWARENESS_OR_SKILLS = 4, _("Awareness or skills changed")
+    BEHAVIOUR = 5, _("Behaviour changed")
+    SITUATION = 6, _("Their situation changed")
+    SOCIETY = 7, _("Society changed")
+
+
+def staircase_level(step: int) -> str:
+    """``output`` (1–3), ``outcome`` (4–6) or ``impact`` (7): where a staircase step sits."""
+    return "output" if step <= 3 else "outcome" if step <= 6 else "impact"

@@ -8,14 +8,11 @@ fills it in is thanked like any other and thrown away.
 
 from __future__ import annotations
 
-import hashlib
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
@@ -24,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import LANGUAGES, Event
 from events.registrations.services import MAX_NAME, MAX_TEXT, raise_unless_open
-from federation.throttle import client_of, throttle_wait
 from hub.choices import PUBLISHED, AccessibilityFeature, EventStatus
 from hub.privacy import privacy_notice_current
 from hub.problems import Conflict
@@ -32,7 +28,6 @@ from web.text import safe_url
 
 HONEYPOT = "website"
 # The scopes the API counts its registrations in, so that a person's pages and API requests count together.
-THROTTLE_ADDRESS, THROTTLE_EMAIL = "registration-address", "registration-email"
 
 # What a person may need, phrased to follow “I need …”, for each accessibility feature an event offers.
 NEEDS = {
@@ -247,17 +242,3 @@ def registration_offer(event: Event, *, data=None) -> RegistrationOffer | None:
         return RegistrationOffer(event, seats, draft=True)
     form = RegistrationForm(data, event=event) if seats.takes_registrations else None
     return RegistrationOffer(event, seats, form=form)
-
-
-def registration_throttle_wait(request: HttpRequest, *, email: object) -> int | None:
-    """Count a registration from this client and one for this e-mail address, at ``HUB_THROTTLE_REGISTRATION``.
-
-    The seconds to wait when either is over its rate, else None. The cache keeps a hash of the
-    e-mail address, never the address.
-    """
-    rate = settings.HUB_THROTTLE_REGISTRATION
-    waits = [throttle_wait(scope=THROTTLE_ADDRESS, client=client_of(request), rate=rate)]
-    if isinstance(email, str) and email.strip():
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        waits.append(throttle_wait(scope=THROTTLE_EMAIL, client=digest, rate=rate))
-    return max((wait for wait in waits if wait is not None), default=None)

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_http_methods
 from events.models import Event
 from events.registrations.services import registration_request
 from events.selectors import event_for_reader
+from federation.throttle import registration_wait
 from hub.access import can_see_network
 from hub.problems import Conflict
 from web.access import page
 from web.forms import form_add_service_errors
-from web.registering import RegistrationOffer, registration_offer, registration_throttle_wait
+from web.registering import RegistrationOffer, registration_offer
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def event_register(request: HttpRequest, uuid: UUID) -> HttpResponse:
         return _register_page(request, offer)
     if offer.form is None:
         return _register_page(request, offer, status=409)
-    wait = registration_throttle_wait(request, email=request.POST.get("email"))
+    wait = registration_wait(request=request, email=request.POST.get("email"))
     if wait is not None:
         return _throttled(request, offer, wait)
     if offer.form.is_robot:

@@ -34,6 +34,31 @@ def require_service(what: str) -> None:
     pytest.skip(f"{what} is missing")
 
 
+# The longest test files first (their durations in CI, longest first), then the other live-node
+# tests: with two test processes (xdist --dist loadfile) a long file started last would leave one
+# process working alone at the end of the run.
+LONGEST_FIRST = (
+    "tests/network/test_soak.py",
+    "tests/network/test_convergence.py",
+    "tests/ops/test_demo_network.py",
+    "tests/network/test_unreliable_peer.py",
+    "tests/network/test_key_rotation.py",
+    "tests/network/test_claimed_city.py",
+    "tests/network/test_registration_privacy.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        if path in LONGEST_FIRST:
+            return LONGEST_FIRST.index(path)
+        return len(LONGEST_FIRST) + (0 if item.get_closest_marker("network") else 1)
+
+    items.sort(key=rank)  # stable: each file keeps its own order
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_of_this_test_process(tmp_path_factory):
     """The shared cache as configured (files or Redis), but this test process's own: test processes

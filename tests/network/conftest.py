@@ -31,9 +31,10 @@ class Network:
     def __init__(self, root, template: DatabaseTemplate) -> None:
         self.root, self.template, self.nodes = root, template, []
 
-    def __call__(self, name: str, city: str, *, worker: bool = False, start: bool = True) -> LiveNode:
+    def __call__(self, name: str, city: str, *, worker: bool = False, start: bool = True, server_workers: int = 1) -> LiveNode:
         redis_db = next(_redis_databases) % 14 + 1 if worker and uses_postgres() else None  # 15: the run's own
-        node = LiveNode(name=name, city=city, root=self.root, worker=worker, redis_db=redis_db)
+        node = LiveNode(name=name, city=city, root=self.root, worker=worker, redis_db=redis_db,
+                        server_workers=server_workers)
         self.nodes.append(node)
         node.setup(self.template)
         if start:

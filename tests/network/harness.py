@@ -53,6 +53,9 @@ class LiveNode:
     process: subprocess.Popen | None = None
     database: str | None = None
     environment: dict[str, str] = field(default_factory=dict)  # settings of its own, such as HUB_FEDERATION_MODE
+    # gunicorn worker processes: one (of four threads) serves a test's few requests; each more
+    # process costs a Django start-up, and on two cores start-ups are what the live tests wait for.
+    server_workers: int = 1
 
     @property
     def base_url(self) -> str:
@@ -108,7 +111,7 @@ class LiveNode:
 
     def start(self) -> None:
         """Serve the node (and run its worker, if it has one) until ``stop``."""
-        args = [sys.executable, "manage.py", "runnode", "--workers", "2"] + ([] if self.worker else ["--no-worker"])
+        args = [sys.executable, "manage.py", "runnode", "--workers", str(self.server_workers)] + ([] if self.worker else ["--no-worker"])
         log = (self.root / f"{self.data_dir.name}.log").open("a")
         self.process = subprocess.Popen(
             args, cwd=PROJECT_DIR, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True

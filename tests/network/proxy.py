@@ -119,7 +119,7 @@ class ProxiedNode(LiveNode):
     def start(self) -> None:
         """Serve with gunicorn on the real port, as runnode would (runnode binds to HUB_BASE_URL's port)."""
         args = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", "2", "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"]
+                "--workers", str(self.server_workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"]
         log = (self.root / f"{self.data_dir.name}.log").open("a")
         self.process = subprocess.Popen(
             args, cwd=PROJECT_DIR, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -107,7 +107,7 @@ class Readers:
 
 def test_readers_meet_no_error_and_no_lock_while_ten_thousand_items_are_mirrored(network):
     a = network("Zukunftswerk Wiesbaden", "Wiesbaden")
-    b = network("CityLAB Berlin", "Berlin")
+    b = network("CityLAB Berlin", "Berlin", server_workers=2)  # readers across processes, as deployed
     uuids = methods_fill(a, ITEMS)
     b.join(a)
     tokens = readers_tokens(b, READERS + 1, writer=True)

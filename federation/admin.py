@@ -8,7 +8,15 @@ the access token) are never shown.
 
 from django.contrib import admin
 
-from federation.models import Block, HeldDocument, KeyPin, Peer, RejectedCopy, SkippedDocument, SyncRun
+from federation.models import (
+    Block,
+    HeldDocument,
+    KeyPin,
+    Peer,
+    RejectedCopy,
+    SkippedDocument,
+    SyncRun,
+)
 from hub.admin import ReadOnlyAdmin
 
 

@@ -115,8 +115,11 @@ def _understood_catch_up(outcome: CatchUp, deadline: float) -> None:
 
 def _unkept_reread(outcome: CatchUp) -> None:
     """Rewind every peer's feed once this node understands more than when it refused documents it did not keep."""
+    understanding = understanding_now()
+    if not SkippedUnkept.objects.exclude(understanding=understanding).exists():
+        return  # the usual case: a query, no lock
     with transaction.atomic():
-        stale = SkippedUnkept.objects.select_for_update().exclude(understanding=understanding_now())
+        stale = SkippedUnkept.objects.select_for_update().exclude(understanding=understanding)
         names = list(stale.values_list("name", flat=True))
         if names:
             stale.delete()
@@ -126,6 +129,8 @@ def _unkept_reread(outcome: CatchUp) -> None:
 
 def _skipped_release_batch(outcome: CatchUp, understood: tuple[str, ...]) -> bool:
     """Take the oldest kept documents of understood types off the table and apply them, as a page; False when none."""
+    if not SkippedDocument.objects.filter(item_type__in=understood).exists():
+        return False  # the usual case: a query, and the change log's lock not taken
     with transaction.atomic():
         changelog_lock()  # one catch-up at a time, and no page between taking the documents and applying them
         rows = list(SkippedDocument.objects.filter(item_type__in=understood).order_by("received_at", "pk")

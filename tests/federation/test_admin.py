@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from oauth2_provider.models import Application
 
-from federation.models import Block, HeldDocument, KeyPin, Peer, RejectedCopy, SkippedDocument, SyncRun
+from federation.models import (
+    Block,
+    HeldDocument,
+    KeyPin,
+    Peer,
+    RejectedCopy,
+    SkippedDocument,
+    SyncRun,
+)
 from hub.models import Node
 from hub.multikey import encode_public_key, generate_key
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ METRICS_TOKEN_MIN_LENGTH = 32
 RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
               "d": 86400, "day": 86400}
 FEDERATION_MODES = ("open", "allowlist")
+ITEM_TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")  # as federation.codecs.unknown.TYPE_NAME
+PROTOCOL_TYPES = ("Node", "Tombstone")  # no node can do without them
 REDIS_SCHEMES = ("redis://", "rediss://")
 # HUB_EMAIL_URL's schemes: plain SMTP, SMTP upgraded with STARTTLS, SMTP over TLS; with their usual ports.
 MAIL_SCHEMES = {"smtp": (25, False, False), "smtp+tls": (587, True, False), "smtp+ssl": (465, False, True)}
@@ -78,6 +81,7 @@ class Config:
     mail_server: MailServer | None
     mail_from: str
     registration_retention_days: int
+    item_types_hidden: tuple[str, ...]
 
     @property
     def host(self) -> str:
@@ -150,6 +154,19 @@ def _rate(env: dict[str, str], name: str, default: str) -> tuple[int, int]:
             f"{name} must be a rate such as 10/hour (per second, minute, hour or day); got {raw!r}."
         )
     return int(count), seconds
+
+
+def _item_types(env: dict[str, str], name: str) -> tuple[str, ...]:
+    """Item type names such as ``Idea,ExperienceReport`` (none when unset)."""
+    names = tuple(dict.fromkeys(part.strip() for part in env.get(name, "").split(",") if part.strip()))
+    wrong = [each for each in names if not ITEM_TYPE_NAME.fullmatch(each)]
+    if wrong:
+        raise ConfigurationError(f"{name} must name item types such as Idea or ExperienceReport, separated by commas; "
+                                 f"got {wrong[0]!r}.")
+    protocol = [each for each in names if each in PROTOCOL_TYPES]
+    if protocol:
+        raise ConfigurationError(f"{name} cannot hide {protocol[0]}: every node of the network must understand it.")
+    return names
 
 
 def _metrics_token(env: dict[str, str]) -> str:
@@ -301,4 +318,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         mail_server=_mail_server(env),
         mail_from=_mail_from(env, host),
         registration_retention_days=_integer(env, "HUB_REGISTRATION_RETENTION_DAYS", default=90, unit="days"),
+        item_types_hidden=_item_types(env, "HUB_ITEM_TYPES_HIDDEN"),
     )

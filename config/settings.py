@@ -22,6 +22,9 @@ HUB_SYNC_PAGE_BUDGET = CONFIG.sync_page_budget  # pages one run may read
 HUB_FEDERATION = CONFIG.federation
 HUB_FEDERATION_MODE = CONFIG.federation_mode  # "open", or "allowlist": only listed origins (federation.blocks)
 HUB_BLOCKLIST_PUBLISH = CONFIG.blocklist_publish  # serve this node's block list to its peers
+# Item types this node treats as unknown when it receives them: kept unapplied until it no longer hides
+# them (federation.codecs.unknown; the forward-compatibility rule of docs/protocol.md, section 8).
+HUB_ITEM_TYPES_HIDDEN = CONFIG.item_types_hidden
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
 # Whose X-Forwarded-For names the client, for /metrics, the API's rates and the login lockout (hub.addresses).

@@ -1,4 +1,5 @@
-"""The federation's records in the admin, read-only for node administrators: what the node pulls, refuses and holds.
+"""The federation's records in the admin, read-only for node administrators: what the node pulls, refuses, holds
+and keeps until it knows the type.
 
 Peers, blocks and keys are managed with ``manage.py peer`` and the staff pages (docs/protocol.md §8);
 here an administrator looks things up. The credentials a peer row keeps (our client secret at the peer,
@@ -7,7 +8,15 @@ the access token) are never shown.
 
 from django.contrib import admin
 
-from federation.models import Block, HeldDocument, KeyPin, Peer, RejectedCopy, SyncRun
+from federation.models import (
+    Block,
+    HeldDocument,
+    KeyPin,
+    Peer,
+    RejectedCopy,
+    SkippedDocument,
+    SyncRun,
+)
 from hub.admin import ReadOnlyAdmin
 
 
@@ -21,7 +30,8 @@ class PeerAdmin(ReadOnlyAdmin):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
-    list_display = ("peer", "started_at", "finished_at", "applied", "skipped", "rejected", "held", "removed", "stopped")
+    list_display = ("peer", "started_at", "finished_at", "applied", "skipped", "rejected", "held", "kept", "removed",
+                    "stopped")
     list_filter = ("peer",)
     date_hierarchy = "started_at"
 
@@ -49,4 +59,11 @@ class HeldDocumentAdmin(ReadOnlyAdmin):
 @admin.register(RejectedCopy)
 class RejectedCopyAdmin(ReadOnlyAdmin):
     list_display = ("iri", "version", "origin", "peer", "reason", "attempts", "next_attempt_at", "rejected_at")
+    search_fields = ("iri", "origin")
+
+
+@admin.register(SkippedDocument)
+class SkippedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("iri", "item_type", "version", "deleted", "origin", "peer", "size", "first_seen_at", "received_at")
+    list_filter = ("item_type",)
     search_fields = ("iri", "origin")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from events.models import Event
-from federation.models import AllowedOrigin, Block, CursorRewind, Peer
+from federation.models import AllowedOrigin, Block, CursorRewind, Peer, SkippedDocument
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM, raise_unless_node_admin
 from hub.services.changelog import changelog_lock
@@ -224,6 +224,7 @@ def origin_remove_held(origin: str) -> dict[str, int]:
     Runs inside the caller's transaction, holding the change log's lock. The origin's node row and
     its pinned key stay: a peer row points at it, and the key is still the origin's key.
     """
+    SkippedDocument.objects.filter(origin__iexact=origin).delete()  # kept unapplied: never to be applied now
     nodes = list(Node.objects.filter(iri__iexact=origin, is_local=False).values_list("pk", flat=True))
     if not nodes:
         return {}

@@ -87,6 +87,14 @@ class SyncRun(models.Model):
     held = models.PositiveIntegerField(default=0, help_text="Documents held until their origin's key is pinned.")
     removed = models.PositiveIntegerField(default=0, help_text="Items removed because the key they verified with was wrong.")
     removals = models.JSONField(default=list, blank=True, help_text="[{origin, count, reason}] for each removal.")
+    kept = models.JSONField(
+        default=dict, blank=True,
+        help_text="{type: count} of documents skipped and kept because this node does not know their type.",
+    )
+    caught_up = models.JSONField(
+        default=dict, blank=True,
+        help_text="{type: count} of kept documents checked and applied now that this node knows their type.",
+    )
     error = models.TextField(blank=True)
     stopped = models.CharField(
         max_length=500, blank=True,
@@ -328,3 +336,54 @@ class NodeKey(models.Model):
     def fragment(self) -> str:
         """The key id's fragment, such as ``key-2`` (empty when the id is not known)."""
         return self.key_id.rpartition("#")[2] if "#" in self.key_id else ""
+
+
+class SkippedDocument(models.Model):
+    """A document of an item type this node does not understand (yet), kept as received (protocol section 8).
+
+    One row per item, its newest version (a tombstone replaces the item's document). It is not mirrored,
+    not served, not relayed; once this node understands the type (an upgrade, or the type no longer
+    hidden) it is applied through the usual checks and removed.
+    """
+
+    iri = models.URLField(max_length=300, unique=True)
+    origin = models.URLField(max_length=300, help_text="The node IRI that prefixes the document's id.")
+    item_type = models.CharField(_("type"), max_length=64, help_text="Its type, or the type a tombstone deleted.")
+    deleted = models.BooleanField(default=False, help_text="Whether the document is the item's tombstone.")
+    version = models.PositiveIntegerField()
+    document = models.TextField(help_text="The document as received (compact JSON), proof verified.")
+    size = models.PositiveIntegerField(help_text="The document's bytes, counted against the limits.")
+    peer = models.ForeignKey(Peer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=500)
+    first_seen_at = models.DateTimeField(default=timezone.now, help_text="When the item first arrived.")
+    received_at = models.DateTimeField(default=timezone.now, help_text="When the version kept arrived.")
+
+    class Meta:
+        verbose_name = _("skipped document")
+        verbose_name_plural = _("skipped documents")
+        indexes = [
+            models.Index(fields=["item_type", "received_at"], name="skipped_type_arrival"),
+            models.Index(fields=["origin"], name="skipped_origin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iri} v{self.version} ({self.item_type}, skipped)"
+
+
+class SkippedUnkept(models.Model):
+    """Documents refused because this node did not understand them and did not keep them: past the limits
+    of what it keeps, or with a term its vocabulary lacks. Once it understands more, every peer's feed
+    is read again from the start, so that they arrive (protocol section 8)."""
+
+    name = models.CharField(max_length=130, unique=True, help_text="'type X' or 'term Y'.")
+    count = models.PositiveIntegerField(default=0)
+    understanding = models.CharField(max_length=64, help_text="What this node understood when it refused them.")
+    first_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document refused until an upgrade")
+        verbose_name_plural = _("documents refused until an upgrade")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.count})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,17 @@ MAX_ITEMS = 100
 
 class DocumentError(ValueError):
     """A document does not have the shape the vocabulary prescribes; the message says why."""
+
+
+class UnknownTerms(DocumentError):
+    """A document uses terms this node's vocabulary does not define (a newer vocabulary may: protocol §8)."""
+
+    def __init__(self, message: str, terms: list[str]) -> None:
+        super().__init__(message)
+        self.terms = terms
+
+
+TERM = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")  # what a term of a JSON-LD vocabulary looks like
 
 
 def is_http_iri(value: object, max_length: int = MAX_IRI) -> bool:
@@ -234,7 +246,10 @@ class Reader:
             return
         unknown = sorted(set(self.value) - self.seen)
         if unknown:
-            raise DocumentError(f"{self.where} has properties the vocabulary does not define here: {', '.join(unknown)}")
+            message = f"{self.where} has properties the vocabulary does not define here: {', '.join(unknown)}"
+            if all(isinstance(key, str) and TERM.fullmatch(key) for key in unknown):
+                raise UnknownTerms(message, unknown)
+            raise DocumentError(message)
 
 
 def compact(document: dict[str, Any]) -> dict[str, Any]:

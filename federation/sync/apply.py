@@ -7,7 +7,9 @@ against the key pinned from the origin itself (``federation.sync.keys``). Docume
 whose key is not pinned yet are held until it is. Every copy of an item is verified before the
 newest verified one is chosen, so a bad copy never hides a good one. What survives is written in one
 transaction together with the peer's new cursor; every refusal is reported with its reason and never
-stops the rest of the page.
+stops the rest of the page. Documents of a type this node does not understand pass the same checks
+as far as they can without their type (``federation.codecs.unknown``) and are then kept, unapplied,
+instead of written (``federation.sync.waiting``, protocol section 8).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils import timezone
 
 from events.models import Event
 from federation.blocks import origin_policy, peers_rewind
-from federation.codecs import Decoded, DocumentError, from_document
+from federation.codecs import Decoded, DocumentError, UnknownTerms, received_from_document
 from federation.key_history import held_reverify, keys_record
 from federation.models import KeyPin, NodeKey, Peer
 from federation.nudges import peers_nudge_soon
@@ -32,7 +34,13 @@ from federation.sync.keys import DescriptorFetch, PageKeys
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from federation.sync.received import PageResult, Received
 from federation.sync.rows import as_uuid, rows_insert, select_in
-from federation.sync.waiting import copies_record, held_store
+from federation.sync.waiting import (
+    copies_record,
+    held_store,
+    skipped_keep,
+    skipped_versions,
+    unkept_record,
+)
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
 from ideas.models import Idea
@@ -86,11 +94,15 @@ def documents_apply(
         changelog_lock()
         unheld = _newer_than_stored(chosen)
         fresh = _without_blocked(unheld, result)  # again under the lock: a block made meanwhile wins
+        kept = [item for item in fresh if not item.understood]
+        fresh = [item for item in fresh if item.understood]
         _store(keys.to_pin(fresh), fresh)
         for origin in keys.new:
             pin_record(node=Node.objects.get(iri=origin), source=KeyPin.Source.FETCHED)
         _keys_store(keys, [item for item in keys.to_pin(fresh) + fresh if item.decoded.type == "Node"], result)
         result.held = held_store(peer=peer, documents=waiting, waits=keys.waiting, result=result)
+        skipped_keep(peer=peer, documents=kept, result=result)
+        unkept_record(result.unkept)
         if ask_again:
             copies_record(peer=peer, copies=result.copies)
         if peer is not None and cursor is not None:
@@ -133,8 +145,13 @@ def _decoded(documents: Iterable[Any], result: PageResult) -> list[Received]:
         try:
             text = raise_if_too_large(document)
             raise_if_too_deep(document)
-            decoded = from_document(document)
+            decoded = received_from_document(document)
             _raise_if_foreign_origin(decoded)
+        except UnknownTerms as error:  # not kept (a term may carry what must not travel), read again after an upgrade
+            result.reject(document.get("id"), f"{error} (a newer vocabulary may define them: every peer's feed is "
+                                              "read again once this node knows more terms)")
+            result.unkept += [f"term {term}" for term in error.terms]
+            continue
         except DocumentError as error:
             result.reject(document.get("id") if isinstance(document, dict) else document, str(error))
             continue
@@ -169,9 +186,12 @@ def _without_blocked(received: list[Received], result: PageResult) -> list[Recei
 
 
 def _newer_than_stored(received: list[Received]) -> list[Received]:
-    """Documents newer than what this node holds; a tombstone is never undone by an item."""
+    """Documents newer than what this node holds or keeps; a tombstone is never undone by an item."""
     entries = select_in(ChangeLogEntry, ("iri", "version", "deleted"), "iri", {item.iri for item in received})
     stored = {iri: (version, bool(deleted)) for iri, version, deleted in entries}
+    for iri, (version, deleted) in skipped_versions([item.iri for item in received if not item.understood]).items():
+        held, gone = stored.get(iri, (0, False))
+        stored[iri] = (max(version, held), deleted or gone)
     own = settings.HUB_BASE_URL + "/"
     fresh = []
     for item in received:
@@ -303,10 +323,9 @@ def _tombstones_store(tombstones: list[Received]) -> None:
 def received_change(item: Received, origin_ids: dict[str, int]) -> Change:
     """The change-log record of a received item or tombstone (the mirror and the bundle import write them)."""
     decoded = item.decoded
-    item_type = decoded.fields["former_type"] if item.is_tombstone else decoded.type
     return Change(
         iri=item.iri,
-        item_type=item_type,
+        item_type=item.item_type,
         origin_id=origin_ids[decoded.origin_iri],
         version=decoded.version,
         visibility=decoded.fields.get("visibility", "public"),

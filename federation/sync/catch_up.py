@@ -7,6 +7,11 @@ own descriptor (a genuine rotation is applied from it, a refused one is remember
 held documents are applied once their origin is pinned (its descriptor fetched
 from the origin, or its key confirmed by an operator), each checked as if it came in a page; and
 item versions whose copies were refused are asked for at their origin.
+
+Documents kept because this node did not know their type are applied once it does (``skipped_catch_up``,
+also at the start of every sync run and when ``runnode`` starts): each batch is taken off the table
+and applied in one transaction, through the same checks as a page, so a crash repeats the batch and
+a second run finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -21,15 +26,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from federation.blocks import origin_policy
-from federation.codecs import DocumentError
-from federation.models import HeldDocument, KeyPin, RejectedCopy
+from federation.blocks import origin_policy, peers_rewind
+from federation.codecs import DocumentError, understanding_now, understood_types
+from federation.models import HeldDocument, KeyPin, RejectedCopy, SkippedDocument, SkippedUnkept
 from federation.pins import PinConflict, origin_pin, trusted_pins
 from federation.sync.apply import documents_apply
 from federation.sync.keys import DescriptorFetch, descriptor_checked
 from federation.sync.origins import OriginUnreachable, origin_descriptor, origin_document
 from federation.sync.received import PageResult
 from federation.sync.waiting import retry_delay
+from hub.services.changelog import changelog_lock
 
 CATCH_UP_SECONDS = 30  # a catch-up starts no fetch after this; each fetch ends within the client's deadline
 MAX_ORIGINS = 10  # origins asked for their descriptor in one catch-up
@@ -46,12 +52,17 @@ class CatchUp:
     applied: int = 0
     rejections: list[dict[str, str]] = field(default_factory=list)
     removals: list[dict[str, Any]] = field(default_factory=list)
+    kept: dict[str, int] = field(default_factory=dict)  # {type: count} of documents kept as of unknown types
+    caught_up: dict[str, int] = field(default_factory=dict)  # {type: count} of kept documents taken up
+    reread: list[str] = field(default_factory=list)  # what was refused before and may be understood now
 
     def add(self, result: PageResult) -> None:
         """Count what applying some documents did."""
         self.applied += result.applied
         self.rejections += result.rejections
         self.removals += result.removals
+        for name, count in result.kept.items():
+            self.kept[name] = self.kept.get(name, 0) + count
 
     @property
     def removed(self) -> int:
@@ -69,6 +80,7 @@ def mirror_catch_up(
     """
     deadline, outcome = time.monotonic() + seconds, outcome if outcome is not None else CatchUp()
     _refused_forget()
+    _understood_catch_up(outcome, deadline)
     _relayed_pins_check(outcome, fetch_descriptor, deadline)
     _rotations_check(outcome, fetch_descriptor, deadline)
     _held_release(outcome, fetch_descriptor, deadline)
@@ -79,11 +91,57 @@ def mirror_catch_up(
 def _refused_forget() -> None:
     """Drop what waits for origins this node blocks or does not allow (§8): it will never be applied."""
     policy = origin_policy()
-    for model in (HeldDocument, RejectedCopy):
+    for model in (HeldDocument, RejectedCopy, SkippedDocument):
         origins = set(model.objects.order_by().values_list("origin", flat=True).distinct())
         refused = [origin for origin in origins if policy.refusal(origin)]
         if refused:
             model.objects.filter(origin__in=refused).delete()
+
+
+def skipped_catch_up(*, seconds: float = CATCH_UP_SECONDS, outcome: CatchUp | None = None) -> CatchUp:
+    """Apply the documents kept while this node did not know their type, now that it does (an upgrade, or
+    the type no longer hidden); have every peer's feed read again if it refused what it may understand now."""
+    outcome = outcome if outcome is not None else CatchUp()
+    _understood_catch_up(outcome, time.monotonic() + seconds)
+    return outcome
+
+
+def _understood_catch_up(outcome: CatchUp, deadline: float) -> None:
+    _unkept_reread(outcome)
+    understood = understood_types()
+    while time.monotonic() <= deadline and _skipped_release_batch(outcome, understood):
+        pass
+
+
+def _unkept_reread(outcome: CatchUp) -> None:
+    """Rewind every peer's feed once this node understands more than when it refused documents it did not keep."""
+    understanding = understanding_now()
+    if not SkippedUnkept.objects.exclude(understanding=understanding).exists():
+        return  # the usual case: a query, no lock
+    with transaction.atomic():
+        stale = SkippedUnkept.objects.select_for_update().exclude(understanding=understanding)
+        names = list(stale.values_list("name", flat=True))
+        if names:
+            stale.delete()
+            peers_rewind()
+    outcome.reread += names
+
+
+def _skipped_release_batch(outcome: CatchUp, understood: tuple[str, ...]) -> bool:
+    """Take the oldest kept documents of understood types off the table and apply them, as a page; False when none."""
+    if not SkippedDocument.objects.filter(item_type__in=understood).exists():
+        return False  # the usual case: a query, and the change log's lock not taken
+    with transaction.atomic():
+        changelog_lock()  # one catch-up at a time, and no page between taking the documents and applying them
+        rows = list(SkippedDocument.objects.filter(item_type__in=understood).order_by("received_at", "pk")
+                    .values_list("pk", "item_type", "document")[:RELEASE_BATCH])
+        if not rows:
+            return False
+        SkippedDocument.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+        outcome.add(documents_apply(documents=[orjson.loads(document) for _, _, document in rows]))
+    for _, item_type, _ in rows:
+        outcome.caught_up[item_type] = outcome.caught_up.get(item_type, 0) + 1
+    return True
 
 
 def _relayed_pins_check(outcome: CatchUp, fetch: DescriptorFetch, deadline: float) -> None:

@@ -174,6 +174,8 @@ class PageKeys:
             verify(item.document, ring.lookup(proof_created(item.document)))
         except ProofError as error:
             reason = f"proof not verified against the key of {origin}: {error}"
+            if not item.understood:  # kept only as its origin signed it
+                reason = f"unknown type {item.item_type!r}, not kept: {reason}"
             result.reject(item.iri, reason)
             result.copies.append(Copy(iri=item.iri, version=item.decoded.version, origin=origin, reason=reason))
             return False

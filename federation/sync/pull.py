@@ -31,7 +31,7 @@ from federation.models import Peer, SyncRun
 from federation.paging import MAX_PULL_PAGE_BYTES, PULL_PAGE_SIZE
 from federation.peering import raise_if_insecure
 from federation.sync.apply import PageResult, feed_apply_page
-from federation.sync.catch_up import CatchUp, mirror_catch_up
+from federation.sync.catch_up import CatchUp, mirror_catch_up, skipped_catch_up
 from federation.sync.origins import origin_descriptor, origin_document
 
 PAGE_SIZE = PULL_PAGE_SIZE
@@ -61,6 +61,7 @@ def sync_peer(*, peer_id: int) -> SyncRun | None:
     peer = Peer.objects.select_related("node").get(pk=peer_id)
     run = SyncRun.objects.create(peer=peer, cursor_before=peer.cursor)
     try:
+        _understood_catch_up(peer, run)
         _pull(peer, run)
         _catch_up(peer, run)
     except (http.PeerRequestError, FeedError) as error:
@@ -184,13 +185,29 @@ def _record(run: SyncRun, result: PageResult, *, cursor: str) -> None:
     run.applied += result.applied
     run.skipped += result.skipped
     run.held += result.held
+    run.kept = _counts_added(run.kept, result.kept)
     run.rejected += len(result.rejections)
     run.rejections = (run.rejections + result.rejections)[:MAX_REJECTIONS_KEPT]
     run.removals = run.removals + result.removals
     run.removed += sum(removal["count"] for removal in result.removals)
     run.cursor_after = cursor
-    run.save(update_fields=["pages", "applied", "skipped", "held", "rejected", "rejections", "removals", "removed",
-                            "cursor_after"])
+    run.save(update_fields=["pages", "applied", "skipped", "held", "kept", "rejected", "rejections", "removals",
+                            "removed", "cursor_after"])
+
+
+def _counts_added(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    """Counts by type, with ``more`` added."""
+    return {name: counts.get(name, 0) + more.get(name, 0) for name in {**counts, **more}}
+
+
+def _understood_catch_up(peer: Peer, run: SyncRun) -> None:
+    """Before the walk: apply what was kept while this node did not know its type, now that it does; if it
+    refused documents it may understand now, read this peer's feed (and every other's) from the start."""
+    outcome = skipped_catch_up()
+    if outcome.reread and peer_cursor_rewind(peer_id=peer.pk):
+        peer.cursor = run.cursor_before = "0"
+        run.save(update_fields=["cursor_before"])
+    _outcome_record(run, outcome)
 
 
 def _page(peer: Peer, cursor: str) -> Any:
@@ -216,11 +233,18 @@ def _catch_up(peer: Peer, run: SyncRun) -> None:
         mirror_catch_up(fetch_descriptor=lambda origin: _descriptor(walk, origin),
                         fetch_document=lambda iri: _document(walk, iri), outcome=outcome)
     finally:
-        run.applied += outcome.applied
-        run.rejected += len(outcome.rejections)
-        run.rejections = (run.rejections + outcome.rejections)[:MAX_REJECTIONS_KEPT]
-        run.removed, run.removals = run.removed + outcome.removed, run.removals + outcome.removals
-        run.save(update_fields=["applied", "rejected", "rejections", "removed", "removals"])
+        _outcome_record(run, outcome)
+
+
+def _outcome_record(run: SyncRun, outcome: CatchUp) -> None:
+    """Add what a catch-up did to the run's report."""
+    run.applied += outcome.applied
+    run.rejected += len(outcome.rejections)
+    run.rejections = (run.rejections + outcome.rejections)[:MAX_REJECTIONS_KEPT]
+    run.removed, run.removals = run.removed + outcome.removed, run.removals + outcome.removals
+    run.kept = _counts_added(run.kept, outcome.kept)
+    run.caught_up = _counts_added(run.caught_up, outcome.caught_up)
+    run.save(update_fields=["applied", "rejected", "rejections", "removed", "removals", "kept", "caught_up"])
 
 
 def _document(walk: _Walk, iri: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from federation.codecs import Decoded
+from federation.codecs import NOT_UNDERSTOOD, Decoded
 
 
 @dataclass
@@ -25,14 +25,29 @@ class Received:
     def is_tombstone(self) -> bool:
         return self.decoded.type == "Tombstone"
 
+    @property
+    def understood(self) -> bool:
+        """Whether this node knows the document's type (else it is kept unapplied, protocol section 8)."""
+        return self.decoded.type != NOT_UNDERSTOOD
+
+    @property
+    def item_type(self) -> str:
+        """The item's type: a tombstone's former type, a kept document's own."""
+        if not self.understood:
+            return self.decoded.fields["item_type"]
+        return self.decoded.fields["former_type"] if self.is_tombstone else self.decoded.type
+
 
 @dataclass
 class PageResult:
-    """What applying a page did: applied, unchanged, held until their origin is pinned, and refused."""
+    """What applying a page did: applied, unchanged, held until their origin is pinned, kept until this node
+    knows their type, and refused."""
 
     applied: int = 0
     skipped: int = 0
     held: int = 0
+    kept: dict[str, int] = field(default_factory=dict)  # {type: count}: skipped as a type this node does not know
+    unkept: list[str] = field(default_factory=list, repr=False)  # 'type X', 'term Y': refused until it knows more
     rejections: list[dict[str, str]] = field(default_factory=list)
     removals: list[dict[str, Any]] = field(default_factory=list)  # {origin, count, reason}: what a revocation removed
     copies: list[Any] = field(default_factory=list, repr=False)  # refused copies to ask their origin for again

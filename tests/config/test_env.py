@@ -181,3 +181,14 @@ def test_registration_rates_retention_and_the_throttle_switch(tmp_path):
     config = load({"HUB_DATA_DIR": str(tmp_path), "HUB_THROTTLE": "off", "HUB_THROTTLE_REGISTRATION": "5/minute",
                    "HUB_REGISTRATION_RETENTION_DAYS": "30"})
     assert (config.throttle, config.throttle_registration, config.registration_retention_days) == (False, (5, 60), 30)
+
+
+def test_item_types_to_hide_are_type_names_and_never_the_protocols_own(tmp_path):
+    env = {"HUB_DATA_DIR": str(tmp_path)}
+    assert load(env).item_types_hidden == ()
+    assert load(env | {"HUB_ITEM_TYPES_HIDDEN": " Idea, ExperienceReport,Idea "}).item_types_hidden == (
+        "Idea", "ExperienceReport")
+    with pytest.raises(ConfigurationError, match="HUB_ITEM_TYPES_HIDDEN must name item types such as Idea .* got 'idea'"):
+        load(env | {"HUB_ITEM_TYPES_HIDDEN": "idea"})
+    with pytest.raises(ConfigurationError, match="cannot hide Tombstone: every node of the network must understand it"):
+        load(env | {"HUB_ITEM_TYPES_HIDDEN": "Idea,Tombstone"})

@@ -1,18 +1,26 @@
 """The federation's records in the admin: node administrators read peers, sync runs, blocks, key pins, held
-documents and rejected copies there; nobody changes them there, and no credential is shown."""
+documents, rejected copies and skipped documents there; nobody changes them there, and no credential is shown."""
 
 from __future__ import annotations
 
 import pytest
 from oauth2_provider.models import Application
 
-from federation.models import Block, HeldDocument, KeyPin, Peer, RejectedCopy, SyncRun
+from federation.models import (
+    Block,
+    HeldDocument,
+    KeyPin,
+    Peer,
+    RejectedCopy,
+    SkippedDocument,
+    SyncRun,
+)
 from hub.models import Node
 from hub.multikey import encode_public_key, generate_key
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["peer", "syncrun", "block", "keypin", "helddocument", "rejectedcopy"]
+PAGES = ["peer", "syncrun", "block", "keypin", "helddocument", "rejectedcopy", "skippeddocument"]
 
 
 @pytest.fixture
@@ -30,6 +38,9 @@ def records(node):
                                 document="{}", digest="0" * 64, peer=peer, reason="Schlüssel fehlt")
     RejectedCopy.objects.create(iri="http://127.0.0.1:8143/methods/2", version=2, origin="http://127.0.0.1:8143/",
                                 peer=peer, reason="Beweis falsch")
+    SkippedDocument.objects.create(iri="http://127.0.0.1:8143/reports/3", origin="http://127.0.0.1:8143/",
+                                   item_type="ExperienceReport", version=1, document="{}", size=2, peer=peer,
+                                   reason="a type this node does not know: ExperienceReport")
     return peer
 
 

@@ -183,3 +183,14 @@ def test_a_sync_run_that_stopped_at_its_budget_says_why(staff_client, network):
     run.save(update_fields=["stopped"])
     page = staff_client.get(f"/staff/sync/{run.pk}").content.decode()
     assert "Vorzeitig beendet" in page and "time budget of 120 s" in page
+
+
+def test_a_sync_run_says_what_it_kept_of_types_this_node_does_not_know(staff_client, network):
+    run = network.gladbach.peer.runs.get()
+    run.kept, run.caught_up = {"ExperienceReport": 3}, {"Idea": 2}
+    run.save(update_fields=["kept", "caught_up"])
+    page = staff_client.get(f"/staff/sync/{run.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kept until an upgrade knows their type</dt><dd>3 ExperienceReport</dd>" in page
+    assert "Caught up on, now that this node knows their type</dt><dd>2 Idea</dd>" in page
+    german = staff_client.get(f"/staff/sync/{run.pk}").content.decode()
+    assert "Aufbewahrt, bis ein Update ihren Typ kennt" in german

@@ -43,13 +43,19 @@ def report(run: SyncRun) -> str:
     """A sync run as a few lines: counts, duration, each rejection with its reason, why it stopped, the error."""
     status = "ok" if run.ok else "FAILED"
     held = f"{run.held} held, " if run.held else ""
+    kept = sum(run.kept.values())
+    skipped = f"{kept} skipped, " if kept else ""
     lines = [
         f"{run.peer.base_url}: {status} in {run.duration or 0:.2f} s, {run.pages} page(s), "
-        f"{run.applied} applied, {run.skipped} unchanged, {held}{run.rejected} rejected"
+        f"{run.applied} applied, {run.skipped} unchanged, {held}{skipped}{run.rejected} rejected"
     ]
     if run.held:
         lines.append(f"  held {run.held} document(s) until their origin's own descriptor is fetched "
                      "(see `manage.py peer keys`)")
+    lines += [f"  skipped {count} item(s) of a type this node does not know: {name} (kept; applied after an "
+              "upgrade that knows it)" for name, count in sorted(run.kept.items())]
+    lines += [f"  caught up on {count} kept item(s) of a type this node knows now: {name}"
+              for name, count in sorted(run.caught_up.items())]
     lines += [f"  removed {item['count']} item(s) of {item['origin']}: {item['reason']}" for item in run.removals]
     lines += [f"  rejected {item['id']}: {item['reason']}" for item in run.rejections[:MAX_REJECTIONS_SHOWN]]
     if run.rejected > MAX_REJECTIONS_SHOWN:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from federation.sync import skipped_catch_up
+
 
 class Command(BaseCommand):
     help = "Serve the node on its HUB_BASE_URL with a background worker; Ctrl-C stops both."
@@ -23,10 +25,22 @@ class Command(BaseCommand):
     def handle(self, *args, no_worker: bool, workers: int, **options) -> None:
         address = urlsplit(settings.HUB_BASE_URL)
         bind = f"{address.hostname}:{address.port or (443 if address.scheme == 'https' else 80)}"
+        if settings.HUB_FEDERATION:
+            self._catch_up()
         children = [] if no_worker else [self._start(self._worker_command())]
         children.append(self._start(self._server_command(bind, workers)))
         self.stdout.write(self.style.SUCCESS(f"Stadtlabor Hub serves {settings.HUB_BASE_URL}/ (Ctrl-C stops it)"))
         self._wait(children)
+
+    def _catch_up(self) -> None:
+        """Apply what was kept while this node did not know its type, now that it may (after an upgrade)."""
+        outcome = skipped_catch_up()
+        for name, count in sorted(outcome.caught_up.items()):
+            self.stdout.write(f"Caught up on {count} kept item(s) of a type this node knows now: {name} "
+                              f"({outcome.applied} applied, {len(outcome.rejections)} rejected in all).")
+        if outcome.reread:
+            self.stdout.write("Every peer's feed is read again from the start: this node now understands more than "
+                              f"when it refused {', '.join(outcome.reread)}.")
 
     def _worker_command(self) -> list[str]:
         return [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=INFO",

@@ -78,6 +78,7 @@ class Config:
     mail_server: MailServer | None
     mail_from: str
     registration_retention_days: int
+    catalog_page_size: int
 
     @property
     def host(self) -> str:
@@ -301,4 +302,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         mail_server=_mail_server(env),
         mail_from=_mail_from(env, host),
         registration_retention_days=_integer(env, "HUB_REGISTRATION_RETENTION_DAYS", default=90, unit="days"),
+        catalog_page_size=_integer(env, "HUB_CATALOG_PAGE_SIZE", default=100, unit="datasets"),
     )

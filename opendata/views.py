@@ -10,6 +10,7 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -23,11 +24,15 @@ from hub.csv_files import csv_response
 from hub.models import ChangeLogEntry, Lab
 from hub.negotiation import preferred_type
 from hub.problems import problem_response
-from hub.selectors import local_node
+from hub.selectors import changelog_head, local_node
 from opendata.datasets import catalog_datasets, catalog_page
 from opendata.graph import PREFIXES, catalog_graph, dataset_graph
 from opendata.kinds import KIND_BY_KEY, DatasetKind
 
+# Whole pages of the catalog (no modified_since) are kept rendered until the change log moves, in the
+# per-process cache of rendered pages the API's lists use too; an hour at most.
+PAGES_CACHE = "pages"
+KEPT_SECONDS = 3600
 # The serialisations of the catalog: extension -> (media type, rdflib's name for it).
 RDF_FORMATS = {
     "ttl": ("text/turtle", "turtle"),
@@ -56,17 +61,29 @@ def catalog(request: HttpRequest, extension: str | None = None) -> HttpResponse:
         number, since = _page_number(request), _modified_since(request)
     except BadParameter as error:
         return problem_response(400, str(error), instance=request.path)
-    page = catalog_page(number=number, modified_since=since)
-    if number > page.last:
-        return problem_response(404, f"This catalog has {page.last} page(s); page {number} does not exist.",
-                                instance=request.path)
+    key = None if since else _kept_page_key(request.path, extension, number)
+    body = caches[PAGES_CACHE].get(key) if key else None
+    if body is None:
+        page = catalog_page(number=number, modified_since=since)
+        if number > page.last:
+            return problem_response(404, f"This catalog has {page.last} page(s); page {number} does not exist.",
+                                    instance=request.path)
 
-    def page_link(n: int) -> str:
-        query = {"modified_since": request.GET["modified_since"]} if since else {}
-        return f"{settings.HUB_BASE_URL}{request.path}?{urlencode(query | {'page': n})}"
+        def page_link(n: int) -> str:
+            query = {"modified_since": request.GET["modified_since"]} if since else {}
+            return f"{settings.HUB_BASE_URL}{request.path}?{urlencode(query | {'page': n})}"
 
-    graph = catalog_graph(page, node=local_node(), page_url=page_link(number), page_link=page_link)
-    return _rdf_response(graph, extension, negotiated=negotiated)
+        body = _serialised(catalog_graph(page, node=local_node(), page_url=page_link(number), page_link=page_link),
+                           extension)
+        if key:
+            caches[PAGES_CACHE].set(key, body, KEPT_SECONDS)
+    return _rdf_response(body, extension, negotiated=negotiated)
+
+
+def _kept_page_key(path: str, extension: str, number: int) -> str:
+    """Everything a whole catalog's page depends on: every change to it moves the change log's head (labs,
+    items, deletions, the node), and the page size and address shape its links."""
+    return f"opendata-catalog:{changelog_head()}:{settings.HUB_CATALOG_PAGE_SIZE}:{path}:{extension}:{number}"
 
 
 @require_safe
@@ -79,7 +96,7 @@ def dataset(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     found = [d for d in catalog_datasets([lab]) if d.kind == dataset_kind] if lab and dataset_kind else []
     if not found:
         return problem_response(404, "No such dataset in this node's catalog.", instance=request.path)
-    return _rdf_response(dataset_graph(found[0]), extension, negotiated=True)
+    return _rdf_response(_serialised(dataset_graph(found[0]), extension), extension, negotiated=True)
 
 
 @require_safe
@@ -157,12 +174,15 @@ def _modified_since(request: HttpRequest) -> datetime | None:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _rdf_response(graph: Graph, extension: str, *, negotiated: bool) -> HttpResponse:
-    media_type, rdflib_format = RDF_FORMATS[extension]
+def _serialised(graph: Graph, extension: str) -> bytes:
+    rdflib_format = RDF_FORMATS[extension][1]
     options = {"context": {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}, "indent": 2} \
         if rdflib_format == "json-ld" else {}
-    response = HttpResponse(graph.serialize(format=rdflib_format, encoding="utf-8", **options),
-                            content_type=f"{media_type}; charset=utf-8")
+    return graph.serialize(format=rdflib_format, encoding="utf-8", **options)
+
+
+def _rdf_response(body: bytes, extension: str, *, negotiated: bool) -> HttpResponse:
+    response = HttpResponse(body, content_type=f"{RDF_FORMATS[extension][0]}; charset=utf-8")
     if negotiated:
         response["Vary"] = "Accept"
     return _open(response)

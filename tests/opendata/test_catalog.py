@@ -13,7 +13,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from events.services import event_delete, event_update
 from hub.roles import SYSTEM
-from hub.services import lab_create
+from hub.services import lab_create, lab_update
 from methods.services import method_update
 from tests.api.factories import make_event, make_method
 from tests.opendata.conftest import MAINZ_AGS, SECRET, WIESBADEN_ARS
@@ -207,8 +207,8 @@ def test_an_empty_node_has_an_empty_catalog(client, lab):
 
 def test_the_queries_do_not_grow_with_labs_and_items(client, holdings):
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/catalog.ttl").status_code == 200
+        with CaptureQueriesContext(connection) as queries:  # with modified_since: built every time, never kept
+            assert client.get("/catalog.ttl", {"modified_since": "2000-01-01"}).status_code == 200
         return len(queries)
 
     before = count()
@@ -219,3 +219,16 @@ def test_the_queries_do_not_grow_with_labs_and_items(client, holdings):
             make_method(extra, title=f"Methode {index}", slug=f"methode-{number}-{index}")
     assert len(datasets(turtle(client))) == 4 + 12
     assert count() == before
+
+
+def test_a_page_is_kept_until_something_changes(client, holdings):
+    def fetched() -> tuple[bytes, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/catalog.ttl")
+        return response.content, len(queries)
+
+    (first, built), (again, kept) = fetched(), fetched()
+    assert again == first and kept < built
+    lab_update(lab=holdings.mainz, actor=SYSTEM, name="Stadtlabor Mainz am Rhein")
+    changed, _ = fetched()
+    assert b"Stadtlabor Mainz am Rhein: Methodenkarten" in changed

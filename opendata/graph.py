@@ -27,15 +27,14 @@ from opendata.licences import DCAT_AP_DE
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-LOCN = Namespace("http://www.w3.org/ns/locn#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "dcatde": DCATDE, "foaf": FOAF, "vcard": VCARD, "hydra": HYDRA,
-            "locn": LOCN, "gsp": GSP, "xsd": XSD}
+            "gsp": GSP, "xsd": XSD}
 LANGUAGES = ("de", "en")
 
-# The downloads of a dataset: (extension, EU file type, IANA media type, label).
+# The downloads of a dataset, by extension: (EU file type, IANA media type, label).
 FORMATS = {
     "jsonld": ("JSON_LD", "application/ld+json", "JSON-LD"),
     "csv": ("CSV", "text/csv", "CSV"),
@@ -114,7 +113,7 @@ def dataset_node(graph: Graph, dataset: Dataset) -> URIRef:
     graph.add((node, DCTERMS.modified, timestamp(dataset.modified)))
     graph.add((node, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/UPDATE_CONT")))
     graph.add((node, DCAT.landingPage, URIRef(lab.iri)))
-    for extension in ("jsonld", "csv", "ics") if kind.calendar else ("jsonld", "csv"):
+    for extension in kind.downloads:
         graph.add((node, DCAT.distribution, distribution(graph, dataset, extension)))
     return node
 

@@ -120,6 +120,11 @@ class DatasetKind:
     prefetch: tuple[str, ...] = ()  # what the CSV columns read beyond the item's own row
 
     @property
+    def downloads(self) -> tuple[str, ...]:
+        """The extensions of the dataset's downloads (its distributions)."""
+        return ("jsonld", "csv", "ics") if self.calendar else ("jsonld", "csv")
+
+    @property
     def item_type(self) -> str:
         """The item type its tombstones carry in the change log."""
         return self.model.__name__

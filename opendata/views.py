@@ -103,7 +103,7 @@ def dataset(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 def distribution(request: HttpRequest, slug: str, kind: str, extension: str) -> HttpResponse:
     """GET /catalog/<lab>/<kind>.csv, .jsonld, .ics: the dataset's public items."""
     lab, dataset_kind = _lab_and_kind(slug, kind)
-    if lab is None or dataset_kind is None or extension not in _downloads(dataset_kind):
+    if lab is None or dataset_kind is None or extension not in dataset_kind.downloads:
         return problem_response(404, "No such download in this node's catalog.", instance=request.path)
     items = _public_items(lab, dataset_kind)
     if extension == "csv":
@@ -113,10 +113,6 @@ def distribution(request: HttpRequest, slug: str, kind: str, extension: str) -> 
     if extension == "ics":
         return _open(HttpResponse(calendar_bytes(items, name=lab.name), content_type="text/calendar; charset=utf-8"))
     return _open(HttpResponse(_collection(request, items), content_type="application/ld+json; charset=utf-8"))
-
-
-def _downloads(kind: DatasetKind) -> tuple[str, ...]:
-    return ("jsonld", "csv", "ics") if kind.calendar else ("jsonld", "csv")
 
 
 def _lab_and_kind(slug: str, kind: str) -> tuple[Lab | None, DatasetKind | None]:

@@ -158,12 +158,26 @@ class NodeOutputSerializer(OutputSerializer):
 
 
 class LabOutputSerializer(ItemOutputSerializer):
-    """A lab with its address, contact and accessibility."""
+    """A lab with its address, contact and accessibility; this node's labs also with their open data settings."""
+
+    regional_key = serializers.SerializerMethodField(
+        help_text="The municipality's Regionalschlüssel (12 digits) or Gemeindeschlüssel (8 digits) that the open "
+                  "data catalog (/catalog) publishes; empty when not set, null for a lab of another node.")
+    data_license = serializers.SerializerMethodField(
+        help_text="The licence of the lab's events in the open data catalog; null for a lab of another node.")
 
     class Meta:
         model = Lab
         fields = ("id", *ITEM_FIELDS, "slug", "name", "city", "address", "latitude", "longitude", "description",
-                  "website", "email", "opening_hours", "accessibility")
+                  "website", "email", "opening_hours", "accessibility", "regional_key", "data_license")
+
+    def get_regional_key(self, lab: Lab) -> str | None:
+        """Set on this node's labs only: it does not travel between nodes."""
+        return lab.regional_key if lab.is_local else None
+
+    def get_data_license(self, lab: Lab) -> str | None:
+        """Set on this node's labs only: it does not travel between nodes."""
+        return lab.data_license if lab.is_local else None
 
 
 class MethodStepOutputSerializer(serializers.ModelSerializer):

@@ -82,6 +82,7 @@ class Config:
     mail_from: str
     registration_retention_days: int
     item_types_hidden: tuple[str, ...]
+    catalog_page_size: int
 
     @property
     def host(self) -> str:
@@ -319,4 +320,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         mail_from=_mail_from(env, host),
         registration_retention_days=_integer(env, "HUB_REGISTRATION_RETENTION_DAYS", default=90, unit="days"),
         item_types_hidden=_item_types(env, "HUB_ITEM_TYPES_HIDDEN"),
+        catalog_page_size=_integer(env, "HUB_CATALOG_PAGE_SIZE", default=100, unit="datasets"),
     )

@@ -41,6 +41,7 @@ HUB_THROTTLE_IDEAS = CONFIG.throttle_ideas if HUB_THROTTLE else None  # ideas se
 # Registrations are erased this many days after their event ended; the event keeps only its counts.
 HUB_REGISTRATION_RETENTION_DAYS = CONFIG.registration_retention_days
 HUB_IDEA_RETENTION_DAYS = CONFIG.idea_retention_days  # days an idea's author's contact is kept (ideas.services)
+HUB_CATALOG_PAGE_SIZE = CONFIG.catalog_page_size  # datasets per page of the open data catalog (/catalog)
 HUB_NODE_KEY_PATH = HUB_DATA_DIR / "node-key.pem"
 HUB_API_HEAD_SECONDS = 1.0  # how old the change log's head may be for anonymous API lists (api.caching)
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "api",
     "web",
     "ops",
+    "opendata",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
-"""The node's URLs: pages (web/), documents and federation endpoints (federation/), the API (api/), operations (ops/)."""
+"""The node's URLs: pages (web/), documents and federation endpoints (federation/), the API (api/), operations (ops/),
+the open data catalog (opendata/)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.urls import include, path
 from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
+from opendata import views as opendata_views
 from ops import health, metrics
 from web.views import blocks, event_registrations, keys, pages, privacy, register, staff
 from web.views import events as event_views
@@ -72,6 +74,13 @@ urlpatterns = [
     path("staff/blocks/", blocks.staff_blocks, name="staff-blocks"),
     path("staff/keys/", keys.staff_keys, name="staff-keys"),
     path("staff/privacy/", privacy.staff_privacy, name="staff-privacy"),
+    path("catalog", opendata_views.catalog, name="catalog"),
+    path("catalog.ttl", opendata_views.catalog, {"extension": "ttl"}, name="catalog-ttl"),
+    path("catalog.rdf", opendata_views.catalog, {"extension": "rdf"}, name="catalog-rdf"),
+    path("catalog.jsonld", opendata_views.catalog, {"extension": "jsonld"}, name="catalog-jsonld"),
+    path("catalog/<slug:slug>/<slug:kind>", opendata_views.dataset, name="catalog-dataset"),
+    path("catalog/<slug:slug>/<slug:kind>.<slug:extension>", opendata_views.distribution,
+         name="catalog-distribution"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hub.choices import Visibility
-from hub.validators import http_url
+from hub.choices import License, Visibility
+from hub.validators import http_url, regional_key
 
 
 class Node(models.Model):
@@ -103,6 +103,18 @@ class Lab(FederatedItem):
     email = models.EmailField(_("public contact e-mail"), blank=True)
     opening_hours = models.TextField(_("opening hours"), blank=True)
     accessibility = models.TextField(_("accessibility"), blank=True)
+    # For the open data catalog (opendata/) only: neither travels to other nodes.
+    regional_key = models.CharField(
+        _("regional key"), max_length=12, blank=True, validators=[regional_key],
+        help_text=_("The official regional key (Regionalschlüssel, 12 digits) of the lab's municipality, such as "
+                    "064140000000 for Wiesbaden, or its municipality key (Gemeindeschlüssel, 8 digits). Open data "
+                    "portals such as GovData place the lab's datasets on the map with it."),
+    )
+    data_license = models.CharField(
+        _("licence of the open data"), max_length=100, choices=License.choices, default=License.BY,
+        help_text=_("The licence under which the open data catalog publishes the lab's events; method cards keep "
+                    "their own licences."),
+    )
 
     class Meta:
         verbose_name = _("lab")

@@ -14,6 +14,23 @@ http_url = URLValidator(schemes=["http", "https"], message=_("Enter a web addres
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?\Z")  # \Z, not $: no line break after the tag
 
 
+# A municipality's Amtlicher Regionalschlüssel (ARS: state, government district, district, association,
+# municipality; 12 digits) or its Amtlicher Gemeindeschlüssel (AGS: the same without the association; 8 digits).
+REGIONAL_KEY = re.compile(r"^([0-9]{12}|[0-9]{8})\Z")  # [0-9], not \d: no digits of other scripts
+GERMAN_STATES = range(1, 17)  # the states' keys: 01 Schleswig-Holstein … 16 Thüringen
+
+
+def regional_key(value: str) -> None:
+    """Accept a municipality's Regionalschlüssel (12 digits) or Gemeindeschlüssel (8 digits), without spaces."""
+    if not REGIONAL_KEY.match(value or "") or int(value[:2]) not in GERMAN_STATES:
+        raise ValidationError(
+            _("“%(value)s” is not a regional key: give the municipality's Regionalschlüssel of 12 digits, such as "
+              "064140000000 for Wiesbaden, or its Gemeindeschlüssel of 8 digits, such as 06414000, without spaces."),
+            code="invalid",
+            params={"value": value},
+        )
+
+
 def language_tag(value: str) -> None:
     """Accept a BCP 47 language tag of the simple kind used here (de, en, de-CH)."""
     if not LANGUAGE_TAG.match(value or ""):

@@ -26,7 +26,7 @@ from hub.services.items import (
 MANAGING_LABS = _("create, change or delete this node's labs")
 LAB_FIELDS = (
     "slug", "name", "city", "address", "latitude", "longitude", "description", "website", "email",
-    "opening_hours", "accessibility", "visibility",
+    "opening_hours", "accessibility", "visibility", "regional_key", "data_license",
 )
 
 

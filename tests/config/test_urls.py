@@ -2,6 +2,8 @@
 
 Added on purpose: registration on this node (issue 13): the event's form, the token's page, the staff's
 pages, the API's endpoints; the privacy notice and its staff page.
+Added on purpose: the open data catalog (issue 15): /catalog and its serialisations, each dataset's
+description and downloads.
 
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5). The admin's own pages are left out (only its root is kept): they
@@ -55,6 +57,12 @@ URLS = [
     ('staff/blocks/', 'staff-blocks'),
     ('staff/keys/', 'staff-keys'),
     ('staff/privacy/', 'staff-privacy'),
+    ('catalog', 'catalog'),
+    ('catalog.ttl', 'catalog-ttl'),
+    ('catalog.rdf', 'catalog-rdf'),
+    ('catalog.jsonld', 'catalog-jsonld'),
+    ('catalog/<slug:slug>/<slug:kind>', 'catalog-dataset'),
+    ('catalog/<slug:slug>/<slug:kind>.<slug:extension>', 'catalog-distribution'),
     ('healthz', 'healthz'),
     ('readyz', 'readyz'),
     ('metrics', 'metrics'),

@@ -21,6 +21,7 @@ HUB_SYNC_TIME_BUDGET = CONFIG.sync_time_budget  # seconds one run may walk a pee
 HUB_SYNC_PAGE_BUDGET = CONFIG.sync_page_budget  # pages one run may read
 HUB_FEDERATION = CONFIG.federation
 HUB_FEDERATION_MODE = CONFIG.federation_mode  # "open", or "allowlist": only listed origins (federation.blocks)
+HUB_FEDIVERSE = CONFIG.fediverse  # each public lab an ActivityPub actor that people can follow (fediverse/)
 HUB_BLOCKLIST_PUBLISH = CONFIG.blocklist_publish  # serve this node's block list to its peers
 HUB_METRICS_ALLOWED_IPS = CONFIG.metrics_allowed_ips
 HUB_METRICS_TRUSTED_PROXIES = CONFIG.metrics_trusted_proxies
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "api",
     "web",
     "ops",
+    "fediverse",
 ]
 
 MIDDLEWARE = [

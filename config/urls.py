@@ -1,4 +1,5 @@
-"""The node's URLs: pages (web/), documents and federation endpoints (federation/), the API (api/), operations (ops/)."""
+"""The node's URLs: pages (web/), documents and federation endpoints (federation/), the API (api/), operations (ops/),
+the fediverse face (fediverse/)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -84,6 +85,7 @@ urlpatterns = [
     path("api/federation/join", federation_views.join, name="federation-join"),
     path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
     path("api/", include("api.urls")),
+    path("", include("fediverse.urls")),
 ]
 
 handler403 = "web.views.pages.permission_denied"

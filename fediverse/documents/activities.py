@@ -66,7 +66,7 @@ def cancellation_note(lab: Lab, event: Event) -> dict[str, Any]:
     language = primary_language(event.languages[0] if event.languages else "")
     with translation.override(language):
         content = text_paragraph(gettext("Cancelled: %(title)s") % {"title": event.title}) + text_paragraph(
-            event_summary(event)) + link_paragraph(iris.item_page(event), iris.item_page(event))
+            event_summary(event, marked=False)) + link_paragraph(iris.item_page(event), iris.item_page(event))
     note = {
         "id": f"{iris.object_iri(event)}#cancelled-{uuid.uuid4().hex[:8]}",
         "type": "Note",

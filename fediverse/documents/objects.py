@@ -77,14 +77,15 @@ def event_document(event: Event) -> dict[str, Any]:
     return document
 
 
-def event_summary(event: Event) -> str:
-    """"Place, date" in plain text, in the active language and the event's own zone."""
+def event_summary(event: Event, *, marked: bool = True) -> str:
+    """"Place, date" in plain text, in the active language and the event's own zone (``marked``: a
+    cancelled event's summary says so first)."""
     zone = zoneinfo.ZoneInfo(event.timezone)
     start, end = event.start.astimezone(zone), event.end.astimezone(zone)
     place = _place_name(event) or gettext("Online")
     when = f"{_day(start)}, {_time(start)}–" + (_time(end) if end.date() == start.date() else f"{_day(end)}, {_time(end)}")
     summary = f"{place}, {when}"
-    if event.status == EventStatus.CANCELLED:
+    if marked and event.status == EventStatus.CANCELLED:
         summary = gettext("Cancelled: %(summary)s") % {"summary": summary}
     return summary
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+from requests.structures import CaseInsensitiveDict
 
 
 class SignatureError(Exception):
@@ -37,6 +38,8 @@ def signature_read(request: ReceivedRequest) -> ReceivedSignature:
     """Parse the request's signature and check what needs no key: covered parts, date, body digest."""
     from fediverse.signatures import cavage, rfc9421
 
+    request = ReceivedRequest(method=request.method.upper(), url=request.url, headers=CaseInsensitiveDict(request.headers),
+                              body=request.body)
     if "Signature-Input" in request.headers:
         return rfc9421.signature_read(request)
     if "Signature" in request.headers:

@@ -136,7 +136,7 @@ def test_bovine_follows_a_lab_and_verifies_the_accept_and_a_new_event(network, b
     if os.environ.get("HUB_FEDIVERSE_EXAMPLES"):
         Path(os.environ["HUB_FEDIVERSE_EXAMPLES"]).write_text(text)
 
-    node.python(f"""
+    node.python("""
         from events.models import Event
         from events.services import event_cancel
         from hub.roles import SYSTEM

@@ -9,7 +9,13 @@ import requests
 from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
 
 from fediverse.models import Follower
-from fediverse.signatures import DATE_PAST, ReceivedRequest, SignatureError, sign_request, signature_read
+from fediverse.signatures import (
+    DATE_PAST,
+    ReceivedRequest,
+    SignatureError,
+    sign_request,
+    signature_read,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ from fediverse import documents, iris, selectors
 from fediverse.documents.collections import PAGE_SIZE, last_page
 from fediverse.icons import lab_icon_png
 from fediverse.inbox import InboxRefusal, inbox_receive
+from hub.models import Lab
 from hub.problems import problem_response
 
 ACTIVITY_JSON = "application/activity+json"
@@ -37,6 +38,18 @@ def _fediverse_on(view):
         return view(request, *args, **kwargs)
 
     return checked
+
+
+def _with_public_lab(view):
+    """Give the view the public lab its slug names, or answer 404."""
+    @wraps(view)
+    def found(request: HttpRequest, slug: str) -> HttpResponse:
+        lab = selectors.public_lab(slug)
+        if lab is None:
+            return problem_response(404, str(NOT_FOUND))
+        return view(request, lab)
+
+    return found
 
 
 def _json(document: dict[str, Any], *, content_type: str = ACTIVITY_JSON, status: int = 200) -> JsonResponse:
@@ -95,11 +108,9 @@ def nodeinfo(request: HttpRequest, version: str) -> HttpResponse:
 
 @require_GET
 @_fediverse_on
-def actor(request: HttpRequest, slug: str) -> HttpResponse:
+@_with_public_lab
+def actor(request: HttpRequest, lab: Lab) -> HttpResponse:
     """A public lab's actor (a browser is sent to the lab's page)."""
-    lab = selectors.public_lab(slug)
-    if lab is None:
-        return problem_response(404, str(NOT_FOUND))
     if _wants_html(request):
         return HttpResponseRedirect(iris.lab_page(lab))
     response = _json(documents.actor_document(lab))
@@ -109,11 +120,9 @@ def actor(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @_fediverse_on
-def outbox(request: HttpRequest, slug: str) -> HttpResponse:
+@_with_public_lab
+def outbox(request: HttpRequest, lab: Lab) -> HttpResponse:
     """A public lab's outbox: the collection, or one page of it with ``?page=N``."""
-    lab = selectors.public_lab(slug)
-    if lab is None:
-        return problem_response(404, str(NOT_FOUND))
     total = selectors.outbox_total(lab)
     page = request.GET.get("page")
     if page is None:
@@ -127,11 +136,9 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @_fediverse_on
-def followers(request: HttpRequest, slug: str) -> HttpResponse:
+@_with_public_lab
+def followers(request: HttpRequest, lab: Lab) -> HttpResponse:
     """How many follow a public lab (never who)."""
-    lab = selectors.public_lab(slug)
-    if lab is None:
-        return problem_response(404, str(NOT_FOUND))
     return _json(documents.followers_document(lab, total=selectors.followers_count(lab)))
 
 
@@ -156,23 +163,19 @@ method_object = _object("MethodCard")
 
 @require_GET
 @_fediverse_on
+@_with_public_lab
 @cache_control(public=True, max_age=86400)
-def icon(request: HttpRequest, slug: str) -> HttpResponse:
+def icon(request: HttpRequest, lab: Lab) -> HttpResponse:
     """A public lab's avatar."""
-    lab = selectors.public_lab(slug)
-    if lab is None:
-        return problem_response(404, str(NOT_FOUND))
     return HttpResponse(lab_icon_png(lab.slug), content_type="image/png")
 
 
 @csrf_exempt
 @require_POST
 @_fediverse_on
-def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+@_with_public_lab
+def inbox(request: HttpRequest, lab: Lab) -> HttpResponse:
     """A public lab's inbox: Follow, Undo of a Follow, Delete of a follower; anything else is refused."""
-    lab = selectors.public_lab(slug)
-    if lab is None:
-        return problem_response(404, str(NOT_FOUND))
     return _receive(request, lab)
 
 
@@ -184,7 +187,7 @@ def shared_inbox(request: HttpRequest) -> HttpResponse:
     return _receive(request, None)
 
 
-def _receive(request: HttpRequest, lab) -> HttpResponse:
+def _receive(request: HttpRequest, lab: Lab | None) -> HttpResponse:
     try:
         inbox_receive(request, lab=lab)
     except InboxRefusal as refusal:

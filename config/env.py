@@ -65,6 +65,7 @@ class Config:
     sync_page_budget: int
     federation: bool
     federation_mode: str
+    fediverse: bool
     blocklist_publish: bool
     metrics_allowed_ips: tuple[IPNetwork, ...]
     metrics_trusted_proxies: tuple[IPNetwork, ...]
@@ -303,6 +304,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         sync_page_budget=_integer(env, "HUB_SYNC_PAGE_BUDGET", default=10_000, unit="pages"),
         federation=_flag(env, "HUB_FEDERATION", default=True),
         federation_mode=_choice(env, "HUB_FEDERATION_MODE", FEDERATION_MODES),
+        fediverse=_flag(env, "HUB_FEDIVERSE", default=True),
         blocklist_publish=_flag(env, "HUB_BLOCKLIST_PUBLISH", default=False),
         metrics_allowed_ips=_networks(env, "HUB_METRICS_ALLOWED_IPS", default=LOOPBACK_NETWORKS),
         metrics_trusted_proxies=_networks(env, "HUB_METRICS_TRUSTED_PROXIES", default=LOOPBACK_NETWORKS),

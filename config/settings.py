@@ -21,6 +21,7 @@ HUB_SYNC_TIME_BUDGET = CONFIG.sync_time_budget  # seconds one run may walk a pee
 HUB_SYNC_PAGE_BUDGET = CONFIG.sync_page_budget  # pages one run may read
 HUB_FEDERATION = CONFIG.federation
 HUB_FEDERATION_MODE = CONFIG.federation_mode  # "open", or "allowlist": only listed origins (federation.blocks)
+HUB_FEDIVERSE = CONFIG.fediverse  # each public lab an ActivityPub actor that people can follow (fediverse/)
 HUB_BLOCKLIST_PUBLISH = CONFIG.blocklist_publish  # serve this node's block list to its peers
 # Item types this node treats as unknown when it receives them: kept unapplied until it no longer hides
 # them (federation.codecs.unknown; the forward-compatibility rule of docs/protocol.md, section 8).
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "web",
     "ops",
     "opendata",
+    "fediverse",
 ]
 
 MIDDLEWARE = [

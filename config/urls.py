@@ -1,5 +1,5 @@
 """The node's URLs: pages (web/), documents and federation endpoints (federation/), the API (api/), operations (ops/),
-the open data catalog (opendata/)."""
+the open data catalog (opendata/), the fediverse face (fediverse/)."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -93,6 +93,7 @@ urlpatterns = [
     path("api/federation/join", federation_views.join, name="federation-join"),
     path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
     path("api/", include("api.urls")),
+    path("", include("fediverse.urls")),
 ]
 
 handler403 = "web.views.pages.permission_denied"

@@ -10,10 +10,14 @@ the one place where a lower floor calls a higher one, through an interface it ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 
 if TYPE_CHECKING:
     from hub.models import FederatedItem, Node
@@ -49,3 +53,30 @@ def publisher() -> Publisher:
     if _publisher is None:
         raise ImproperlyConfigured("No publisher is registered: the 'federation' app must be in INSTALLED_APPS.")
     return _publisher
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """What a face above the kernel learns after a local item's published change commits: ids, no model."""
+
+    item_type: str
+    iri: str
+    visibility: str
+    deleted: bool = False
+
+
+ItemChangeListener = Callable[[ItemChange], None]
+_listeners: list[ItemChangeListener] = []
+
+
+def item_change_listener_register(listener: ItemChangeListener) -> None:
+    """Have ``listener`` told of every committed change of a published local item (the fediverse face
+    registers one in its ``AppConfig.ready``); registering the same listener twice keeps one."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def item_changed(change: ItemChange) -> None:
+    """Tell the registered listeners of ``change`` once the writing transaction commits (never on rollback)."""
+    for listener in _listeners:
+        transaction.on_commit(partial(listener, change))

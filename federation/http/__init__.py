@@ -26,6 +26,7 @@ from federation.http.requests import (
     RETRY_AFTER_CAP,
     get_json,
     parse_retry_after,
+    post_bytes,
     post_form,
     post_json,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "get_json",
     "is_public_address",
     "parse_retry_after",
+    "post_bytes",
     "post_form",
     "post_json",
     "validate_peer_url",

@@ -91,6 +91,20 @@ def post_json(
     return _exchange("POST", url, orjson.dumps(payload), sent, allow_private, timeout, max_bytes)
 
 
+def post_bytes(
+    url: str,
+    body: bytes,
+    *,
+    allow_private: bool,
+    timeout: float = 10,
+    max_bytes: int = 64 * 1024,
+    headers: Mapping[str, str] | None = None,
+) -> int:
+    """POST a body as it is (the caller signed these very bytes) and return the success status; the
+    answer's body is read up to ``max_bytes`` and dropped (an inbox answers 202 with nothing, or anything)."""
+    return _exchange("POST", url, body, _headers(headers), allow_private, timeout, max_bytes, json_answer=False)
+
+
 def post_form(
     url: str,
     data: Mapping[str, str],
@@ -154,8 +168,11 @@ def _exchange(
     allow_private: bool,
     timeout: float,
     max_bytes: int,
+    *,
+    json_answer: bool = True,
 ) -> Any:
-    """Run a request and its same-origin redirects under one deadline; return the JSON answer."""
+    """Run a request and its same-origin redirects under one deadline; return the JSON answer
+    (without ``json_answer``: the status, the body read within its bound and dropped)."""
     if not timeout > 0:
         raise ValueError("timeout must be positive")
     check_outbound_url(url, allow_private=allow_private)
@@ -163,6 +180,8 @@ def _exchange(
         for _hop in range(MAX_REDIRECTS + 1):
             response = _send(call, method, url, body, headers)
             try:
+                if response.status_code not in _REDIRECTS and not json_answer:
+                    return _status(call, response, method, url, max_bytes)
                 if response.status_code not in _REDIRECTS:
                     return _answer(call, response, method, url, max_bytes)
                 target = _redirect_target(response, url, allow_private)
@@ -236,6 +255,14 @@ def _answer(
         raise PeerBadContent(
             f"Peer sent invalid JSON to {method} {display_url(url)} ({exc})", url=url
         ) from None
+
+
+def _status(call: GuardedCall, response: requests.Response, method: str, url: str, max_bytes: int) -> int:
+    """The success status of a final response whose body does not matter, or the PeerRequestError."""
+    if not 200 <= response.status_code < 300:
+        raise _bad_status(call, response, method, url)
+    _read_body(call, response, method, url, max_bytes)
+    return response.status_code
 
 
 def _read_body(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.choices import PUBLISHED, Visibility
 from hub.models import ChangeLogEntry, FederatedItem, Lab
-from hub.publishing import publisher
+from hub.publishing import ItemChange, item_changed, publisher
 from hub.roles import raise_unless_may_edit
 from hub.services.changelog import Change, changelog_record
 
@@ -131,6 +131,7 @@ def item_record_change(item: FederatedItem) -> None:
             document=document,
         )
     )
+    item_changed(ItemChange(item_type=type(item).__name__, iri=item.iri, visibility=item.visibility))
 
 
 def item_record_deletion(item: FederatedItem) -> None:
@@ -152,3 +153,4 @@ def item_record_deletion(item: FederatedItem) -> None:
             document=document,
         )
     )
+    item_changed(ItemChange(item_type=entry.item_type, iri=item.iri, visibility=entry.visibility, deleted=True))

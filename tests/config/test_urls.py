@@ -101,6 +101,17 @@ URLS = [
     ('api/registrations/<str:token>/confirm', 'api:registration-confirm'),
     ('api/registrations/<str:token>/cancel', 'api:registration-cancel'),
     ('api/registrations/<str:token>/data', 'api:registration-data'),
+    ('.well-known/webfinger', 'fediverse-webfinger'),
+    ('.well-known/nodeinfo', 'fediverse-nodeinfo-links'),
+    ('nodeinfo/<str:version>', 'fediverse-nodeinfo'),
+    ('ap/inbox', 'fediverse-shared-inbox'),
+    ('ap/labs/<slug:slug>', 'fediverse-actor'),
+    ('ap/labs/<slug:slug>/inbox', 'fediverse-inbox'),
+    ('ap/labs/<slug:slug>/outbox', 'fediverse-outbox'),
+    ('ap/labs/<slug:slug>/followers', 'fediverse-followers'),
+    ('ap/labs/<slug:slug>/icon.png', 'fediverse-icon'),
+    ('ap/events/<uuid:uuid>', 'fediverse-event'),
+    ('ap/methods/<uuid:uuid>', 'fediverse-method'),
 ]
 
 

@@ -217,6 +217,11 @@ def refused_remove(*, actor) -> dict[str, dict[str, int]]:
     return removed
 
 
+# Every model a mirrored item is stored in, labs last (items point at them). Removed with the ORM's
+# delete, which also removes what hangs on a row (a card's steps).
+MIRRORED_MODELS = (MethodCard, Event, Idea, Lab)
+
+
 def origin_remove_held(origin: str) -> dict[str, int]:
     """Remove every item, lab, tombstone and descriptor this node holds from ``origin``, with their
     change-log entries (so it no longer serves or relays them); return the counts by type.
@@ -230,7 +235,7 @@ def origin_remove_held(origin: str) -> dict[str, int]:
         return {}
     entries = ChangeLogEntry.objects.filter(origin_id__in=nodes)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
-    for model in (MethodCard, Event, Idea, Lab):  # the ORM's delete, which also removes a card's steps
+    for model in MIRRORED_MODELS:
         model.objects.filter(origin_id__in=nodes).delete()
     entries.delete()
     return counts
@@ -243,7 +248,7 @@ def items_remove_held(iris: list[str]) -> dict[str, int]:
     """
     entries = ChangeLogEntry.objects.filter(iri__in=iris, origin__is_local=False)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
-    for model in (MethodCard, Event, Lab):  # the ORM's delete, which also removes a card's steps
+    for model in MIRRORED_MODELS:
         model.objects.filter(iri__in=iris, origin__is_local=False).delete()
     entries.delete()
     return counts

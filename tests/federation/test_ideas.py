@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 import rdflib
+from django.db import transaction
 
+from federation.blocks import items_remove_held
 from federation.codecs import DocumentError, from_document, to_document, tombstone_to_document
 from federation.jsonld import to_rdf_nquads
 from hub.models import ChangeLogEntry, Node
@@ -113,6 +115,16 @@ def test_a_peers_idea_is_mirrored_and_its_tombstone_removes_it(peer, origin):  #
     assert apply(peer, tombstone).applied == 1
     assert not Idea.objects.filter(iri=idea["id"]).exists()
     assert ChangeLogEntry.objects.get(iri=idea["id"]).deleted
+
+
+@pytest.mark.django_db
+def test_a_mirrored_idea_signed_by_a_revoked_key_is_removed_with_its_entry(peer, origin):  # noqa: F811
+    idea = signed_idea(origin)
+    assert apply(peer, origin.descriptor(), idea).rejections == []
+    with transaction.atomic():
+        assert items_remove_held([idea["id"]]) == {"Idea": 1}
+    assert not Idea.objects.filter(iri=idea["id"]).exists()
+    assert not ChangeLogEntry.objects.filter(iri=idea["id"]).exists()
 
 
 @pytest.mark.django_db

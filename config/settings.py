@@ -39,6 +39,8 @@ HUB_THROTTLE_TOKEN = CONFIG.throttle_token if HUB_THROTTLE else None  # failed c
 # Registrations (POST /api/events/{uuid}/registrations/) per client address and, apart, per e-mail address.
 HUB_THROTTLE_REGISTRATION = CONFIG.throttle_registration if HUB_THROTTLE else None
 HUB_THROTTLE_IDEAS = CONFIG.throttle_ideas if HUB_THROTTLE else None  # ideas sent per client address (page and API)
+# activities per client address at the fediverse inboxes that make the node fetch a signer's key it does not know
+HUB_THROTTLE_INBOX_FETCH = CONFIG.throttle_inbox_fetch if HUB_THROTTLE else None
 # Registrations are erased this many days after their event ended; the event keeps only its counts.
 HUB_REGISTRATION_RETENTION_DAYS = CONFIG.registration_retention_days
 HUB_IDEA_RETENTION_DAYS = CONFIG.idea_retention_days  # days an idea's author's contact is kept (ideas.services)

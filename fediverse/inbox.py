@@ -9,18 +9,23 @@ without a fetch (its server sends it everywhere, and the actor is gone).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from federation.throttle import client_of, throttle_wait
 from fediverse import iris, services
 from fediverse.remote import ActorKey, RemoteActorError, key_for, known_key
 from fediverse.selectors import public_lab
 from fediverse.signatures import ReceivedRequest, ReceivedSignature, SignatureError, signature_read
 from hub.models import Lab
+
+log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # a Follow, Undo or Delete is a few hundred bytes
 MEDIA_TYPES = ("application/activity+json", "application/ld+json", "application/json")
@@ -30,9 +35,9 @@ ACCEPTED = ("Follow", "Undo", "Delete")
 class InboxRefusal(Exception):
     """A received activity is refused: ``status`` (4xx) and a detail that says why."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, *, retry_after: int | None = None) -> None:
         super().__init__(detail)
-        self.status, self.detail = status, detail
+        self.status, self.detail, self.retry_after = status, detail, retry_after
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ def inbox_receive(request: HttpRequest, *, lab: Lab | None) -> Received:
     if kind == "Delete":
         return _delete(activity, signature)
     target = _followed_lab(activity, lab)
+    _raise_if_fetching_too_often(request, signature)
     key = _verified_key(signature, signer=target)
     if key.owner.iri != actor:
         raise InboxRefusal(401, _("The signing key belongs to %(owner)s, not to the activity's actor.") % {"owner": key.owner.iri})
@@ -123,6 +129,19 @@ def _lab_of_actor(iri: Any) -> Lab | None:
     return public_lab(iri[len(prefix):])
 
 
+def _raise_if_fetching_too_often(request: HttpRequest, signature: ReceivedSignature) -> None:
+    """Count an activity signed with a key this node would have to fetch, per client address.
+
+    Each such activity costs a fetch (two after a failed verification): without a limit, anyone could
+    have the node send requests to any public address as fast as they post to the inbox.
+    """
+    if known_key(signature.key_id) is not None:
+        return
+    wait = throttle_wait(scope="fediverse-inbox-fetch", client=client_of(request), rate=settings.HUB_THROTTLE_INBOX_FETCH)
+    if wait is not None:
+        raise InboxRefusal(429, _("Too many activities signed by unknown keys from this address; try again in %(seconds)d seconds.") % {"seconds": wait}, retry_after=wait)
+
+
 def _verified_key(signature: ReceivedSignature, *, signer: Lab) -> ActorKey:
     """The key the signature names, fetched if unknown, and the signature verified with it (once more after a refetch)."""
     try:
@@ -133,7 +152,9 @@ def _verified_key(signature: ReceivedSignature, *, signer: Lab) -> ActorKey:
             key = key_for(signature.key_id, signer=signer, refresh=True)  # the actor may have a new key
             signature.verify(key.public_key)
     except RemoteActorError as error:
-        raise InboxRefusal(401, _("The signing key could not be used: %(reason)s") % {"reason": str(error)[:300]}) from None
+        # The reason stays in the log: echoed, it would tell a sender what answers at any address it names.
+        log.info("fediverse inbox: the key %s could not be used: %s", signature.key_id[:300], error)
+        raise InboxRefusal(401, _("The signing key could not be fetched from its actor, or it is not the actor's key.")) from None
     except SignatureError as error:
         raise InboxRefusal(401, str(error)) from None
     return key

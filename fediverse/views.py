@@ -191,5 +191,6 @@ def _receive(request: HttpRequest, lab: Lab | None) -> HttpResponse:
     try:
         inbox_receive(request, lab=lab)
     except InboxRefusal as refusal:
-        return problem_response(refusal.status, refusal.detail)
+        headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+        return problem_response(refusal.status, refusal.detail, headers=headers)
     return HttpResponse(status=202)

@@ -30,6 +30,14 @@ def refused(response, status: int, words: str) -> None:
     assert words in response.json()["detail"], response.json()["detail"]
 
 
+def refused_with_logged_reason(response, caplog, reason: str) -> None:
+    """A key that cannot be used is refused with a generic detail; the reason is only in the node's log
+    (echoed, it would tell the sender what answers at any address it names)."""
+    refused(response, 401, "could not be fetched from its actor")
+    assert reason not in response.json()["detail"]
+    assert reason in caplog.text
+
+
 def test_an_unsigned_follow_is_refused_and_nothing_is_fetched(client, public_lab, remote_server):
     alice = remote_server.actor("alice")
     response = client.post(inbox(public_lab), json.dumps(alice.follow(public_lab)), content_type="application/activity+json", **EN)
@@ -51,12 +59,12 @@ def test_a_key_of_another_actor_than_the_activitys_is_refused(client, public_lab
     assert not Follower.objects.exists()
 
 
-def test_a_key_document_claiming_another_servers_actor_is_refused(client, public_lab, remote_server):
+def test_a_key_document_claiming_another_servers_actor_is_refused(client, public_lab, remote_server, caplog):
     mallory = remote_server.actor("mallory")
     impostor = mallory.document() | {"id": "http://127.0.0.1:1/users/alice"}  # served at mallory's address
     remote_server.documents["/users/mallory"] = impostor
     response = mallory.post(client, inbox(public_lab), mallory.follow(public_lab), **EN)
-    refused(response, 401, "id is not the address it was fetched from")
+    refused_with_logged_reason(response, caplog, "id is not the address it was fetched from")
     assert not Follower.objects.exists() and not RemoteActor.objects.exists()
 
 
@@ -107,27 +115,27 @@ def test_a_signature_not_covering_the_request_target_is_refused(client, public_l
     refused(response, 401, "must cover")
 
 
-def test_an_actor_at_a_private_address_is_not_fetched_in_production(client, public_lab, remote_server, settings):
+def test_an_actor_at_a_private_address_is_not_fetched_in_production(client, public_lab, remote_server, caplog, settings):
     settings.HUB_ALLOW_PRIVATE_PEERS = False
     alice = remote_server.actor("alice")
     response = alice.post(client, inbox(public_lab), alice.follow(public_lab), **EN)
-    refused(response, 401, "non-public address")
+    refused_with_logged_reason(response, caplog, "non-public address")
     assert remote_server.requests == [] and not Follower.objects.exists()
 
 
-def test_an_actor_over_http_is_refused_where_peers_need_https(client, public_lab, remote_server, settings):
+def test_an_actor_over_http_is_refused_where_peers_need_https(client, public_lab, remote_server, caplog, settings):
     settings.HUB_PEERS_HTTPS_ONLY = True
     alice = remote_server.actor("alice")
     response = alice.post(client, inbox(public_lab), alice.follow(public_lab), **EN)
-    refused(response, 401, "must be an https URL")
+    refused_with_logged_reason(response, caplog, "must be an https URL")
     assert not Follower.objects.exists()
 
 
-def test_an_inbox_on_a_third_server_is_refused(client, public_lab, remote_server):
+def test_an_inbox_on_a_third_server_is_refused(client, public_lab, remote_server, caplog):
     alice = remote_server.actor("alice")
     remote_server.documents["/users/alice"] = alice.document() | {"inbox": "http://127.0.0.1:9/victim"}
     response = alice.post(client, inbox(public_lab), alice.follow(public_lab), **EN)
-    refused(response, 401, "inbox lies on another server")
+    refused_with_logged_reason(response, caplog, "inbox lies on another server")
 
 
 def test_a_follow_of_another_lab_in_this_labs_inbox_is_refused(client, public_lab, second_lab, remote_server):
@@ -163,6 +171,21 @@ def test_a_delete_of_an_unknown_actor_is_acknowledged_without_a_fetch(client, pu
     delete = {"id": f"{alice.iri}#delete", "type": "Delete", "actor": alice.iri, "object": alice.iri}
     assert alice.post(client, "/ap/inbox", delete).status_code == 202
     assert remote_server.requests == []
+
+
+def test_activities_signed_by_unknown_keys_are_limited_per_address_before_any_fetch(client, public_lab, remote_server, settings):
+    settings.HUB_THROTTLE_INBOX_FETCH = (3, 3600)
+    actors = [remote_server.actor(f"bot{number}") for number in range(4)]
+    for actor in actors[:3]:
+        assert actor.post(client, inbox(public_lab), actor.follow(public_lab)).status_code == 202
+    fetched = len(remote_server.requests)
+    response = actors[3].post(client, inbox(public_lab), actors[3].follow(public_lab), **EN)
+    refused(response, 429, "Too many activities signed by unknown keys")
+    assert int(response["Retry-After"]) > 0
+    assert len(remote_server.requests) == fetched  # nothing fetched for the fourth
+    # a follower whose key is known is not counted: its Undo passes
+    undo = {"id": f"{actors[0].iri}/undo/1", "type": "Undo", "actor": actors[0].iri, "object": actors[0].follow(public_lab)}
+    assert actors[0].post(client, inbox(public_lab), undo).status_code == 202
 
 
 def test_other_media_types_and_methods_are_refused(client, public_lab, remote_server):

@@ -1,6 +1,6 @@
 """Validating the catalog with pyshacl against the DCAT-AP.de 2.0 shapes, offline.
 
-The shapes are GovData's (``../shared/data/dcat-ap-de/``, beside the project); the profile "Spezifikation" is
+The shapes are GovData's (``tests/data/dcat-ap-de/shapes/``, copied from ``../shared/data/dcat-ap-de/``); the profile "Spezifikation" is
 the specification, "Konventionen" adds GovData's conventions. The shapes' ``owl:imports`` of the controlled
 vocabularies are not followed (no network); the few vocabulary statements the shapes look up (a value's
 ``skos:inScheme``) come from ``tests/data/dcat-ap-de/vocabulary.ttl``, and ``supplied`` tells which of them a
@@ -17,7 +17,7 @@ from rdflib.namespace import SH
 
 from tests.conftest import PROJECT_DIR, require_service
 
-SHAPES = PROJECT_DIR.parent / "shared" / "data" / "dcat-ap-de"
+SHAPES = PROJECT_DIR / "tests" / "data" / "dcat-ap-de" / "shapes"
 VOCABULARY = PROJECT_DIR / "tests" / "data" / "dcat-ap-de" / "vocabulary.ttl"
 SPECIFICATION = (
     "dcat-ap-de-imports.ttl",

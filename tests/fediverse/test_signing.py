@@ -155,3 +155,11 @@ def test_this_nodes_actors_advertise_that_their_inbox_takes_rfc_9421(public_lab)
     assert actor["generator"] == {"type": "Application", "implements": [
         {"href": RFC9421, "name": "RFC-9421: HTTP Message Signatures"}]}
     assert advertises_rfc9421(actor)
+
+
+def test_an_advertisement_in_an_actor_that_does_not_hold_together_is_not_kept(client, public_lab, remote_server):
+    remote_server.advertises_rfc9421 = True
+    alice = remote_server.actor("alice")
+    remote_server.documents["/users/alice"] = {**alice.document(), "inbox": "https://elsewhere.example/inbox"}
+    response = alice.post(client, f"/ap/labs/{public_lab.slug}/inbox", alice.follow(public_lab))
+    assert response.status_code == 401 and not RemoteServer.objects.exists()

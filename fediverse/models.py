@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fediverse import signatures
 from hub.models import Lab
 
 
@@ -66,8 +67,8 @@ class RemoteServer(models.Model):
     """
 
     class Scheme(models.TextChoices):
-        DRAFT_CAVAGE = "draft-cavage", "draft-cavage-http-signatures-12"
-        RFC9421 = "rfc9421", "RFC 9421"
+        DRAFT_CAVAGE = signatures.DRAFT_CAVAGE, "draft-cavage-http-signatures-12"
+        RFC9421 = signatures.RFC9421, "RFC 9421"
 
     host = models.CharField(_("host"), max_length=300, unique=True)  # with the port when it is not the default
     rfc9421_advertised = models.BooleanField(_("advertises RFC 9421"), default=False)

@@ -1,11 +1,14 @@
-"""The fediverse face's state: the labs' RSA keys, the remote actors that follow them, what was announced."""
+"""The fediverse face's state: the labs' RSA keys, the remote actors that follow them and their servers, what was announced."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fediverse import signatures
 from hub.models import Lab
 
 
@@ -52,6 +55,38 @@ class RemoteActor(models.Model):
     def delivery_inbox(self) -> str:
         """Where deliveries for this actor's server go: its shared inbox if it has one."""
         return self.shared_inbox or self.inbox
+
+
+class RemoteServer(models.Model):
+    """A fediverse server this node signs requests to, and the HTTP signature scheme it gets first.
+
+    ``rfc9421_advertised`` is what the server's actors last said (FEP-844e, ``generator.implements``);
+    ``signature_scheme`` starts from it and is changed by the server's answers: a 401 to one scheme
+    and a success with the other (the double knock) settle it until the advertisement changes.
+    A server not stored gets draft-cavage.
+    """
+
+    class Scheme(models.TextChoices):
+        DRAFT_CAVAGE = signatures.DRAFT_CAVAGE, "draft-cavage-http-signatures-12"
+        RFC9421 = signatures.RFC9421, "RFC 9421"
+
+    host = models.CharField(_("host"), max_length=300, unique=True)  # with the port when it is not the default
+    rfc9421_advertised = models.BooleanField(_("advertises RFC 9421"), default=False)
+    signature_scheme = models.CharField(_("signature scheme"), max_length=20, choices=Scheme.choices, default=Scheme.DRAFT_CAVAGE)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("remote server")
+        verbose_name_plural = _("remote servers")
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return f"{self.host} ({self.signature_scheme})"
+
+    @staticmethod
+    def host_of(url: str) -> str:
+        """The server a URL is on, as this table names it."""
+        return urlsplit(url).netloc.lower()
 
 
 class Follower(models.Model):

@@ -1,8 +1,10 @@
-"""Remote actors and their keys, fetched only through the guarded client, every fetch signed.
+"""Remote actors and their keys, fetched only through the guarded client, every fetch signed; what their servers offer.
 
 A key id names a document: an actor carrying the key (``publicKey``), or a key naming its ``owner``.
 Either way the fetched document's id must be the address it was fetched from, the key must name its
 owner and the owner must name the key, so that nobody can claim a key of another server's actor.
+What a fetched actor says of its server's signatures (FEP-844e) is noted for that server, whose
+requests are then signed accordingly (``fediverse.signing``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from federation import http
-from fediverse import iris
-from fediverse.keys import signing_key
+from fediverse import services
 from fediverse.models import RemoteActor
-from fediverse.signatures import sign_request
+from fediverse.signatures import RFC9421_CAPABILITY
+from fediverse.signing import signed_exchange
 from hub.models import Lab
 
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
@@ -45,12 +47,12 @@ class ActorKey:
 
 
 def fetch_signed(url: str, *, signer: Lab) -> Any:
-    """GET an ActivityStreams document, signed by ``signer``, within the guarded client's limits."""
-    headers = sign_request(method="GET", url=url, key=signing_key(signer), key_id=iris.key_id(signer),
-                           headers={"Accept": ACCEPT})
+    """GET an ActivityStreams document, signed by ``signer`` as its server gets it, within the guarded client's limits."""
     try:
-        return http.get_json(url, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS, timeout=FETCH_TIMEOUT,
-                             max_bytes=MAX_ACTOR_BYTES, headers=headers)
+        return signed_exchange(url=url, signer=signer, method="GET", headers={"Accept": ACCEPT},
+                               send=lambda headers: http.get_json(url, allow_private=settings.HUB_ALLOW_PRIVATE_PEERS,
+                                                                  timeout=FETCH_TIMEOUT, max_bytes=MAX_ACTOR_BYTES,
+                                                                  headers=headers))
     except http.PeerRequestError as error:
         raise RemoteActorError(str(error)) from None
 
@@ -104,7 +106,23 @@ def _remember(actor: dict[str, Any], key_id: str) -> ActorKey:
         "inbox": inbox, "shared_inbox": shared, "key_id": key_id, "public_key_pem": pem, "handle": handle,
         "fetched_at": timezone.now(),
     })
+    services.server_advertisement_record(url=iri, rfc9421=advertises_rfc9421(actor))
     return ActorKey(owner=remote, public_key=public_key)
+
+
+def advertises_rfc9421(actor: dict[str, Any]) -> bool:
+    """Whether an actor's server says it takes RFC 9421 signatures: FEP-844e ``implements`` on its ``generator`` (or itself)."""
+    holders = [*_listed(actor.get("generator")), actor]
+    for holder in holders:
+        entries = _listed(holder.get("implements")) if isinstance(holder, dict) else []
+        hrefs = [entry.get("href") if isinstance(entry, dict) else entry for entry in entries]
+        if any(isinstance(href, str) and urldefrag(href).url == RFC9421_CAPABILITY for href in hrefs):
+            return True  # the bare RFC, or one of its algorithms (the registry's Ed25519 entry is a fragment of it)
+    return False
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value is not None else []
 
 
 def _named_key(value: Any, key_id: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from heapq import merge
 from django.db.models import QuerySet
 
 from events.models import Event
-from fediverse.models import Follower, RemoteActor
+from fediverse.models import Follower, RemoteActor, RemoteServer
 from hub.choices import Visibility
 from hub.models import FederatedItem, Lab, Node
 from methods.models import MethodCard
@@ -84,3 +84,9 @@ def delivery_inboxes(lab: Lab) -> list[str]:
     """Where a lab's deliveries go: one inbox per server (its shared inbox when it has one)."""
     actors = RemoteActor.objects.filter(follows__lab=lab).distinct()
     return sorted({actor.delivery_inbox for actor in actors})
+
+
+def signature_scheme(url: str) -> str:
+    """The HTTP signature scheme a request to ``url``'s server is signed in first: as stored, else draft-cavage."""
+    server = RemoteServer.objects.filter(host=RemoteServer.host_of(url)).first()
+    return server.signature_scheme if server is not None else RemoteServer.Scheme.DRAFT_CAVAGE

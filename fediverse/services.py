@@ -1,14 +1,16 @@
-"""Writing the fediverse face's state: followers come and go, each change answered or delivered after commit."""
+"""Writing the fediverse face's state: followers come and go, each change answered or delivered after commit;
+what each server's signatures should be."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from fediverse import iris
 from fediverse.documents import accept
-from fediverse.models import Follower, RemoteActor
+from fediverse.models import Follower, RemoteActor, RemoteServer
 from hub.models import Lab
 
 
@@ -42,6 +44,25 @@ def follow_of(*, follow_iri: str, actor_iri: str, lab: Lab | None) -> dict[str, 
     if follower is None:
         return None
     return {"id": follow_iri, "type": "Follow", "actor": actor_iri, "object": iris.actor_iri(follower.lab)}
+
+
+@transaction.atomic
+def server_advertisement_record(*, url: str, rfc9421: bool) -> None:
+    """Note whether the server of ``url`` offers RFC 9421 (FEP-844e); when that changes, it gets what it offers first."""
+    host = RemoteServer.host_of(url)
+    server = RemoteServer.objects.select_for_update().filter(host=host).first()
+    if (server.rfc9421_advertised if server is not None else False) == rfc9421:
+        return  # unchanged (a server never stored gets draft-cavage, as it would now)
+    scheme = RemoteServer.Scheme.RFC9421 if rfc9421 else RemoteServer.Scheme.DRAFT_CAVAGE
+    RemoteServer.objects.update_or_create(host=host, defaults={"rfc9421_advertised": rfc9421, "signature_scheme": scheme,
+                                                               "updated_at": timezone.now()})
+
+
+@transaction.atomic
+def server_scheme_remember(*, url: str, scheme: str) -> None:
+    """Sign requests to the server of ``url`` in ``scheme`` first: it took that after refusing the other."""
+    RemoteServer.objects.update_or_create(host=RemoteServer.host_of(url),
+                                          defaults={"signature_scheme": scheme, "updated_at": timezone.now()})
 
 
 def _forget_if_unfollowing(actor: RemoteActor) -> None:

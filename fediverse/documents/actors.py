@@ -13,15 +13,18 @@ from fediverse import iris
 from fediverse.documents.context import CONTEXT
 from fediverse.documents.text import html_of_markdown, link_paragraph, text_paragraph
 from fediverse.keys import actor_key
+from fediverse.signatures import RFC9421_CAPABILITY, RFC9421_CAPABILITY_NAME
 from hub.models import Lab, Node
 
 ACTOR_TYPE = "Organization"
+# FEP-844e: the software behind the actor says that its inbox takes RFC 9421 signatures (as well as draft-cavage).
+GENERATOR = {"type": "Application", "implements": [{"href": RFC9421_CAPABILITY, "name": RFC9421_CAPABILITY_NAME}]}
 NODEINFO_SCHEMAS = {"2.0": "http://nodeinfo.diaspora.software/ns/schema/2.0",
                     "2.1": "http://nodeinfo.diaspora.software/ns/schema/2.1"}
 
 
 def actor_document(lab: Lab) -> dict[str, Any]:
-    """The lab's actor: its profile (name, city, summary, icon, page), boxes and RSA public key."""
+    """The lab's actor: its profile (name, city, summary, icon, page), boxes, RSA public key and signatures taken."""
     actor = iris.actor_iri(lab)
     with translation.override(settings.LANGUAGE_CODE):
         summary = html_of_markdown(lab.description) or text_paragraph(lab.name)
@@ -44,6 +47,7 @@ def actor_document(lab: Lab) -> dict[str, Any]:
         "followers": iris.followers_iri(lab),
         "endpoints": {"sharedInbox": iris.shared_inbox_iri()},
         "publicKey": {"id": iris.key_id(lab), "owner": actor, "publicKeyPem": actor_key(lab).public_key_pem},
+        "generator": GENERATOR,
         "manuallyApprovesFollowers": False,
         "discoverable": True,
         "indexable": True,

@@ -32,5 +32,7 @@ EXTENSION = {
     "externalParticipationUrl": {"@id": "mz:externalParticipationUrl", "@type": "sc:URL"},
     "isOnline": {"@id": "mz:isOnline", "@type": "sc:Boolean"},
     "eventStatus": {"@id": "ical:status"},
+    # FEP-844e's term (its context document, https://w3id.org/fep/844e, defines it alike), for the actor's generator
+    "implements": {"@id": "https://w3id.org/fep/844e/implements", "@type": "@id", "@container": "@set"},
 }
 CONTEXT = [ACTIVITYSTREAMS, SECURITY, EXTENSION]

@@ -36,12 +36,17 @@ class RemoteActorOnServer:
         return self.iri + "#main-key"
 
     def document(self) -> dict[str, Any]:
-        return {
+        document = {
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": self.iri, "type": "Person", "preferredUsername": self.name,
             "inbox": f"{self.iri}/inbox", "endpoints": {"sharedInbox": f"{self.server.base_url}/inbox"},
             "publicKey": {"id": self.key_id, "owner": self.iri, "publicKeyPem": public_pem(self.key)},
         }
+        if self.server.advertises_rfc9421:  # FEP-844e, as WordPress and Mitra write it
+            document["@context"].append("https://w3id.org/fep/844e")
+            document["generator"] = {"type": "Application", "implements": [
+                {"href": "https://datatracker.ietf.org/doc/html/rfc9421", "name": "RFC-9421: HTTP Message Signatures"}]}
+        return document
 
     def follow(self, lab: Lab, **extra: Any) -> dict[str, Any]:
         return {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{self.iri}/follows/1", "type": "Follow",
@@ -53,9 +58,17 @@ class RemoteActorOnServer:
 
 
 class RemoteServer:
-    """A fediverse server of the test's own on 127.0.0.1: serves its actors, records what its inboxes get."""
+    """A fediverse server of the test's own on 127.0.0.1: serves its actors, records what its inboxes get.
+
+    It takes requests signed in the schemes of ``accepts`` (by the headers' shape: ``Signature-Input``
+    is RFC 9421) and answers 401 to a signature in another, or ``status`` to every post when set;
+    ``advertises_rfc9421`` has its actors say (FEP-844e) that it takes RFC 9421.
+    """
 
     def __init__(self) -> None:
+        self.accepts = {"draft-cavage", "rfc9421"}
+        self.advertises_rfc9421 = False
+        self.status: int | None = None
         self.actors: dict[str, RemoteActorOnServer] = {}
         self.documents: dict[str, Any] = {}  # extra documents by path, served as they are
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
@@ -70,8 +83,9 @@ class RemoteServer:
                 server.requests.append(("GET", self.path, dict(self.headers)))
                 name = self.path.removeprefix("/users/")
                 document = server.documents.get(self.path) or (server.actors[name].document() if name in server.actors else None)
-                body = json.dumps(document).encode() if document is not None else b"{}"
-                self.send_response(200 if document is not None else 404)
+                refused = server.scheme_of(self.headers) not in server.accepts | {None}  # unsigned fetches are served
+                body = json.dumps(document).encode() if document is not None and not refused else b"{}"
+                self.send_response(401 if refused else 200 if document is not None else 404)
                 self.send_header("Content-Type", "application/activity+json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -81,7 +95,7 @@ class RemoteServer:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 server.requests.append(("POST", self.path, dict(self.headers)))
                 server.received.append((dict(self.headers), body))
-                self.send_response(202)
+                self.send_response(server.status or (202 if server.scheme_of(self.headers) in server.accepts else 401))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -89,6 +103,11 @@ class RemoteServer:
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    @staticmethod
+    def scheme_of(headers) -> str | None:
+        """The signature scheme of a request, by its headers' shape; None if unsigned."""
+        return "rfc9421" if "Signature-Input" in headers else "draft-cavage" if "Signature" in headers else None
 
     def actor(self, name: str) -> RemoteActorOnServer:
         self.actors[name] = RemoteActorOnServer(self, name)

@@ -33,6 +33,10 @@ def test_the_actor_is_a_jsonld_organization_with_its_key(public_lab):
     assert key["@id"] == actor["id"] + "#main-key"
     assert key["https://w3id.org/security#owner"][0]["@id"] == actor["id"]
     assert "BEGIN PUBLIC KEY" in key["https://w3id.org/security#publicKeyPem"][0]["@value"]
+    generator = expanded[AS + "generator"][0]  # FEP-844e: the inbox takes RFC 9421
+    assert generator["@type"] == [AS + "Application"]
+    [capability] = generator["https://w3id.org/fep/844e/implements"]
+    assert capability[AS + "href"] == [{"@id": "https://datatracker.ietf.org/doc/html/rfc9421"}]
 
 
 def test_an_event_is_a_jsonld_event_as_fep_8a8e_describes_it(public_lab):

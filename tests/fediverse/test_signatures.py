@@ -1,4 +1,5 @@
-"""Signatures as received: RFC 9421 (verified with http-message-signatures) is accepted where a server sends it."""
+"""Signatures: RFC 9421 (verified with http-message-signatures) is accepted where a server sends it, and made here
+in a form that library verifies on its own; draft-cavage made here verifies."""
 
 from __future__ import annotations
 
@@ -6,11 +7,18 @@ import json
 
 import pytest
 import requests
-from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
+from http_message_signatures import (
+    HTTPMessageSigner,
+    HTTPMessageVerifier,
+    InvalidSignature,
+    MappingKeyResolver,
+    algorithms,
+)
 
 from fediverse.models import Follower
 from fediverse.signatures import (
     DATE_PAST,
+    RFC9421,
     ReceivedRequest,
     SignatureError,
     sign_request,
@@ -72,3 +80,40 @@ def test_draft_cavage_signatures_made_here_verify_and_a_changed_request_does_not
     with pytest.raises(SignatureError, match="does not match"):
         signature_read(moved).verify(alice.key.public_key())
     assert DATE_PAST.total_seconds() == 3600
+
+
+def library_verifies(headers: dict[str, str], *, method: str, url: str, body: bytes | None, key_id: str, public_key) -> list:
+    """Verify an RFC 9421 signature with the http-message-signatures library alone: an independent check."""
+    request = requests.Request(method, url, data=body, headers=headers).prepare()
+    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.RSA_V1_5_SHA256,
+                                   key_resolver=MappingKeyResolver(public_keys={key_id: public_key}, private_keys={}))
+    covered = ("@method", "@target-uri", "date") + (("content-digest",) if body is not None else ())
+    return verifier.verify(request, body=body, require_components=covered)
+
+
+def test_rfc_9421_signatures_made_here_verify_with_the_library_and_here(remote_server):
+    alice = remote_server.actor("alice")
+    body = b'{"type": "Create"}'
+    url = "https://remote.example/inbox?x=1"
+    headers = sign_request(method="POST", url=url, key=alice.key, key_id=alice.key_id, body=body, scheme=RFC9421,
+                           headers={"Content-Type": "application/activity+json"})
+    assert "Signature" in headers and "Digest" not in headers
+    [result] = library_verifies(headers, method="POST", url=url, body=body, key_id=alice.key_id, public_key=alice.key.public_key())
+    assert result.parameters["alg"] == "rsa-v1_5-sha256" and result.parameters["keyid"] == alice.key_id
+    assert list(result.covered_components) == ['"@method"', '"@target-uri"', '"content-digest"', '"date"', '"@signature-params"']
+    signature = signature_read(ReceivedRequest(method="POST", url=url, headers=headers, body=body))
+    assert signature.scheme == "rfc9421"
+    signature.verify(alice.key.public_key())
+    with pytest.raises(SignatureError, match="RFC 9421"):
+        signature_read(ReceivedRequest(method="POST", url=url, headers=headers, body=b'{"type": "Delete"}')).verify(alice.key.public_key())
+
+
+def test_an_rfc_9421_signed_fetch_covers_method_target_and_date(remote_server):
+    alice = remote_server.actor("alice")
+    url = "https://remote.example/users/bob"
+    headers = sign_request(method="GET", url=url, key=alice.key, key_id=alice.key_id, scheme=RFC9421)
+    [result] = library_verifies(headers, method="GET", url=url, body=None, key_id=alice.key_id, public_key=alice.key.public_key())
+    assert list(result.covered_components) == ['"@method"', '"@target-uri"', '"date"', '"@signature-params"']
+    with pytest.raises(InvalidSignature):
+        library_verifies(headers, method="GET", url="https://remote.example/users/carol", body=None, key_id=alice.key_id,
+                         public_key=alice.key.public_key())

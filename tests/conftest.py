@@ -35,7 +35,7 @@ def require_service(what: str) -> None:
 
 
 # The longest test files first (their durations in CI, longest first), then the other live-node
-# tests: with two test processes (xdist --dist loadfile) a long file started last would leave one
+# tests: with two test processes (xdist --dist loadfile --no-loadscope-reorder) a long file started last would leave one
 # process working alone at the end of the run.
 LONGEST_FIRST = (
     "tests/network/test_soak.py",

@@ -330,6 +330,8 @@ CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_
 # Registrations: reminders the day before (each registration once), and erasure of what is kept no longer:
 # unconfirmed registrations after 48 hours, the others HUB_REGISTRATION_RETENTION_DAYS after their event.
 CELERY_BEAT_SCHEDULE["registrations-remind"] = {"task": "events.tasks.registrations_remind", "schedule": 3600.0}
+# After an event, everyone who had a seat (who was checked in, when staff checked people in) is asked for feedback, once.
+CELERY_BEAT_SCHEDULE["feedback-invite"] = {"task": "events.tasks.feedback_invite", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["erase-expired"] = {"task": "ops.tasks.erase_expired", "schedule": 24 * 3600.0}
 # Pull from each peer when its next attempt is due (HUB_SYNC_INTERVAL after a success, backing off after
 # failures); the tick is short so that nudged peers and retries are served promptly.

@@ -1,4 +1,4 @@
-"""What the registration services leave to the worker once their transaction has committed: mails, republishing.
+"""What the registration and feedback services leave to the worker once their transaction has committed: mails, republishing.
 
 Nothing is queued for a transaction that rolls back, and a mail that fails is retried by its task
 and recorded on the registration (``events.tasks``); the registration itself is already stored.
@@ -14,7 +14,8 @@ from django.db import transaction
 from events.models import Event, Registration
 from hub.choices import PUBLISHED
 
-# The signed document of an event carries its seats left; it is signed again at most once a minute.
+# The signed document of an event carries its seats left and its closing report's feedback figures; it is signed
+# again at most once a minute.
 SEATS_PUBLISH_DELAY = 60
 # Until when a queued signing covers each event's changes, as this process learnt it: until then it
 # asks neither the shared cache nor the broker (each confirmation would otherwise pay a cache call).
@@ -36,6 +37,11 @@ def registrants_tell_soon(event: Event, kind: str) -> None:
 
 def seats_publish_soon(event: Event) -> None:
     """Sign the event again within a minute, so that the network sees its seats left (once for many changes)."""
+    event_sign_soon(event)
+
+
+def event_sign_soon(event: Event) -> None:
+    """Sign the published event again within a minute, once for many changes: its seats left, its feedback figures."""
     if event.visibility not in PUBLISHED:
         return
     event_id = event.pk

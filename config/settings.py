@@ -35,6 +35,8 @@ HUB_THROTTLE_TOKEN = CONFIG.throttle_token if HUB_THROTTLE else None  # failed c
 # Registrations (POST /api/events/{uuid}/registrations/) per client address and, apart, per e-mail address.
 HUB_THROTTLE_REGISTRATION = CONFIG.throttle_registration if HUB_THROTTLE else None
 HUB_THROTTLE_IDEAS = CONFIG.throttle_ideas if HUB_THROTTLE else None  # ideas sent per client address (page and API)
+# Feedback answers per client address (the forms of the short link and of the mail); a venue's Wi-Fi shares one address.
+HUB_THROTTLE_FEEDBACK = CONFIG.throttle_feedback if HUB_THROTTLE else None
 # Registrations are erased this many days after their event ended; the event keeps only its counts.
 HUB_REGISTRATION_RETENTION_DAYS = CONFIG.registration_retention_days
 HUB_IDEA_RETENTION_DAYS = CONFIG.idea_retention_days  # days an idea's author's contact is kept (ideas.services)

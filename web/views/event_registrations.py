@@ -6,7 +6,6 @@ decides (the event's lab editors and the node administrators), as for the API.
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django.contrib import messages
@@ -30,10 +29,9 @@ from hub.choices import AccessibilityFeature
 from hub.problems import Conflict
 from web.access import page, writer_required
 from web.forms import CheckInForm, OnBehalfForm, form_add_service_errors
+from web.spreadsheets import csv_response
 from web.views.registrations import page_language
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such a value gets a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("name", "email", "companions", "needs", "answer", "note", "status", "position", "code", "checked_in",
                "registered")
 
@@ -115,14 +113,7 @@ def event_registrations_print(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def event_registrations_csv(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The registrations as CSV (UTF-8 with BOM, for spreadsheets), safe to open: no cell runs as a formula."""
     event, registrations = _event_and_registrations(request, uuid)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="registrations-{event.uuid}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for registration in registrations:
-        writer.writerow([_cell(value) for value in _row(registration)])
-    return response
+    return csv_response(f"registrations-{event.uuid}.csv", CSV_COLUMNS, (_row(registration) for registration in registrations))
 
 
 def _row(registration: Registration) -> list:
@@ -130,11 +121,6 @@ def _row(registration: Registration) -> list:
     return [registration.name, registration.email, registration.companions, ", ".join(_needs(registration)),
             registration.answer, registration.note, registration.status, registration.position or "",
             registration.code, moment or "", timezone.localtime(registration.created_at).isoformat(timespec="minutes")]
-
-
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _needs(registration: Registration) -> list[str]:

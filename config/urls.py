@@ -7,7 +7,18 @@ from oauth2_provider import views as oauth_views
 
 from federation import views as federation_views
 from ops import health, metrics
-from web.views import blocks, closing, event_registrations, feedback, impact, keys, pages, privacy, register, staff
+from web.views import (
+    blocks,
+    closing,
+    event_registrations,
+    feedback,
+    impact,
+    keys,
+    pages,
+    privacy,
+    register,
+    staff,
+)
 from web.views import events as event_views
 from web.views import ideas as idea_views
 from web.views import labs as lab_views

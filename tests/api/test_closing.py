@@ -80,7 +80,7 @@ def test_wrong_input_is_a_problem_naming_the_field(editor, event, change, field)
 
 def test_a_report_before_the_end_or_for_a_mirrored_event_is_refused(editor, lab, node, remote_lab):
     upcoming = seated_event(lab)
-    response = editor.put(url(upcoming), REPORT, format="json")
+    response = editor.put(url(upcoming), REPORT, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409 and "once the event is over" in response.json()["detail"]
     assert response.json()["errors"] == {"end": [response.json()["detail"]]}
     assert editor.put(url(mirrored_event(remote_lab)), REPORT, format="json").status_code == 403
@@ -119,5 +119,5 @@ def test_feedback_figures_for_readers_and_the_texts_for_the_labs_staff(editor, a
 
 
 def test_no_feedback_figures_without_a_published_report(anonymous, event):
-    response = anonymous.get(url(event, "feedback/"))
+    response = anonymous.get(url(event, "feedback/"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and "no published closing report" in response.json()["detail"]

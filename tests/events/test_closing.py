@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from events.closing.selectors import closing_prefill, closing_report_for_reader
 from events.closing.services import closing_report_write
@@ -21,6 +22,13 @@ from tests.api.factories import mirrored_event
 from tests.events.factories import checked_in, past_event, registered, seated_event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' messages in English, as the assertions read them."""
+    with translation.override("en"):
+        yield
 
 METHOD = "https://hub.berlin.example/methods/8d1f0c4e-2f0a-4c47-9d7e-3a1b2c3d4e5f"
 WRITTEN = {

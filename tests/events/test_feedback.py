@@ -14,7 +14,7 @@ import time_machine
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.closing.feedback import (
     feedback_from_registration,
@@ -36,6 +36,13 @@ from tests.api.factories import mirrored_event
 from tests.events.factories import checked_in, past_event, registered, seated_event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' messages in English, as the assertions read them."""
+    with translation.override("en"):
+        yield
 
 REPORT = {"attendees": 12, "staircase_step": 2, "staircase_evidence": "Zwölf Menschen aus dem Haus kamen."}
 

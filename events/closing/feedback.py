@@ -4,7 +4,8 @@ Registrants answer by the link in their feedback mail (the registration's token:
 registration, marked on it by a flag, never by a link to the answer). Walk-in participants open the
 event's short link or its QR code; every visit of that page gets a signed one-time number, kept only
 as its hash with the answer, so that a visit answers once and a replayed form is refused. Nothing
-about who answered is kept with the answer: no registration, name, address, client or time.
+about who answered is kept with the answer: no registration, name, address, client or time. Staff
+type in the answers of paper cards (for people without a phone or the web) on the event's feedback page.
 """
 
 from __future__ import annotations
@@ -113,6 +114,17 @@ def feedback_from_visit(*, event: Event, visit: Any, rating: Any, text: Any = ""
                 return _answer_save(event, fields, visit_hash=visit_hash)
         except IntegrityError:
             raise Conflict("visit", VISIT_ANSWERED) from None
+
+
+def feedback_from_paper(*, event: Event, rating: Any, text: Any = "", actor: Any) -> FeedbackAnswer:
+    """Staff type in an answer someone gave on a paper card at the event (for people without a phone or the web)."""
+    raise_if_not_local(event)
+    raise_unless_may_edit(actor=actor, lab=event.lab_id)
+    fields = feedback_fields(rating=rating, text=text)
+    if event.start > timezone.now():
+        raise Conflict("event", NOT_YET)
+    with transaction.atomic():
+        return _answer_save(event, fields, visit_hash=None)
 
 
 def _visit_hash(event: Event, visit: Any) -> str:

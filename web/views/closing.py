@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from events.closing.feedback import feedback_link_for, feedback_quote, feedback_window
+from events.closing.feedback import (
+    feedback_from_paper,
+    feedback_link_for,
+    feedback_quote,
+    feedback_window,
+)
 from events.closing.figures import feedback_summary
 from events.closing.selectors import closing_prefill, closing_report_of, feedback_answers_for_staff
 from events.closing.services import closing_report_write, raise_unless_closable
@@ -33,7 +38,7 @@ from web.closing import (
     methods_used,
     qr_code_svg,
 )
-from web.forms import ClosingReportForm, form_add_service_errors
+from web.forms import ClosingReportForm, FeedbackForm, form_add_service_errors
 
 REPORT_FORM_FIELDS = ("attendees", "target_groups_reached", "contributions_count", "contributions", "method_iris",
                       "report", "staircase_step", "staircase_evidence", "published")
@@ -97,8 +102,13 @@ def _context(event: Event, report) -> dict:
 def event_feedback(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The participants' answers with their texts; publish a text as a quote or take it back; the short link to show."""
     event = _own_event(request, uuid)
-    if request.method == "POST":
+    paper = FeedbackForm(prefix="paper")
+    if request.method == "POST" and "answer" in request.POST:
         return _quote(request, event)
+    if request.method == "POST":
+        paper = FeedbackForm(request.POST, prefix="paper")
+        if paper.is_valid() and _paper_saved(request, event, paper):
+            return redirect("staff-event-feedback", uuid=event.uuid)
     link = feedback_link_for(event=event, actor=request.user)
     url = feedback_short_url(link.code)
     opens, closes = feedback_window(event)
@@ -106,8 +116,22 @@ def event_feedback(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "event": event, "when": event_when(event), "summary": feedback_summary(event), "short_url": url,
         "qr_code": qr_code_svg(url, label=_("QR code of the feedback link %(url)s") % {"url": url}),
         "answers": feedback_answers_for_staff(event=event, actor=request.user), "opens": opens, "closes": closes,
-        "report": closing_report_of(event),
-    })
+        "report": closing_report_of(event), "paper": paper,
+    }, status=400 if paper.is_bound else 200)
+
+
+def _paper_saved(request: HttpRequest, event: Event, form: FeedbackForm) -> bool:
+    """Keep an answer from a paper card; whether it was kept (else the form says why)."""
+    try:
+        feedback_from_paper(event=event, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form_add_service_errors(form, error)
+        return False
+    except Conflict as refusal:
+        form.add_error(None, refusal.message)
+        return False
+    messages.success(request, _("The answer from the paper card was added."))
+    return True
 
 
 def _quote(request: HttpRequest, event: Event) -> HttpResponse:

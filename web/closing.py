@@ -69,3 +69,21 @@ def qr_code_svg(url: str, *, label: str) -> SafeString:
     svg = segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True, svgclass="qr-code", dark="#000",
                                                  light="#fff")
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
+
+
+# How far the mouth of each face bends (the control point's height below its corners): the saddest first.
+MOUTHS = {1: -6, 2: -3, 3: 0, 4: 3, 5: 6}
+
+
+def face_svg(rating: int) -> SafeString:
+    """A face for an answer of the feedback question, drawn as SVG (no emoji font needed), hidden from screen readers:
+    the answer's words beside it say what it means."""
+    bend = MOUTHS[rating]
+    corners = 15.5 - bend / 4
+    return mark_safe(
+        '<svg class="face" viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false">'
+        '<circle cx="12" cy="12" r="10.5" fill="none" stroke="currentColor" stroke-width="1.6"/>'
+        '<circle cx="8.5" cy="9.5" r="1.4" fill="currentColor"/><circle cx="15.5" cy="9.5" r="1.4" fill="currentColor"/>'
+        f'<path d="M7.5 {corners} Q12 {corners + bend} 16.5 {corners}" fill="none" stroke="currentColor" '
+        'stroke-width="1.6" stroke-linecap="round"/></svg>'
+    )

@@ -46,7 +46,7 @@ from ideas.models import TEXT_MAX as IDEA_TEXT_MAX
 from ideas.models import TITLE_MAX as IDEA_TITLE_MAX
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
-from web.closing import STAIRCASE_LEVELS
+from web.closing import STAIRCASE_LEVELS, face_svg
 
 _MethodBase = item_form_class(
     MethodCard, ItemAdminForm, choice_lists={"target_groups": TargetGroup},
@@ -549,7 +549,6 @@ class ClosingReportForm(Sections, forms.Form):
         return data | {"method_iris": chosen}
 
 
-FACES = {1: "😞", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄"}
 
 
 class FeedbackForm(forms.Form):
@@ -569,4 +568,4 @@ class FeedbackForm(forms.Form):
 
     def faces(self) -> list[tuple[Any, str]]:
         """Each radio button of the question with its face."""
-        return [(choice, FACES[int(choice.data["value"])]) for choice in self["rating"]]
+        return [(choice, face_svg(int(choice.data["value"]))) for choice in self["rating"]]

@@ -42,7 +42,7 @@ def open_form(client, url: str) -> str:
 def test_the_form_asks_one_question_with_five_labelled_faces_in_a_fieldset(client, short_url):
     page = open_form(client, short_url)
     assert re.search(r'<fieldset class="field choice-group faces"[^>]*>\s*<legend>How did you like the event\?', page)
-    labels = re.findall(r'<label for="id_rating_\d"><span class="face" aria-hidden="true">.</span> ([^<]+)</label>', page)
+    labels = re.findall(r'<label for="id_rating_\d"><svg class="face"[^>]* aria-hidden="true".*?</svg> ([^<]+)</label>', page)
     assert labels == ["Very dissatisfied", "Dissatisfied", "Neither nor", "Satisfied", "Very satisfied"]
     assert page.count('type="radio" name="rating"') == 5
     assert '<label for="id_text">What should we do differently? (optional)' in page

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from events.closing.feedback import (
+    feedback_from_paper,
     feedback_from_registration,
     feedback_from_visit,
     feedback_invite,
@@ -261,3 +262,16 @@ def test_the_erasure_empties_unpublished_texts_with_the_registrations(lab, setti
     assert "Erased 1 lines of feedback" in output.getvalue()
     assert FeedbackAnswer.objects.get(pk=erased.pk).text == "" and FeedbackAnswer.objects.get(pk=erased.pk).rating == 2
     assert FeedbackAnswer.objects.get(pk=kept.pk).text == "Bitte veröffentlichen"
+
+
+def test_staff_type_in_paper_cards_of_their_labs_events_once_they_began(lab, second_lab, person):
+    event = past_event(lab, days_ago=30)  # long after the window of the forms: cards arrive late
+    answer = feedback_from_paper(event=event, rating=4, text="Auf Papier", actor=person("eigen", "lab-editor", lab=lab))
+    assert (answer.rating, answer.text, answer.visit_hash) == (4, "Auf Papier", None)
+    with pytest.raises(PermissionDenied):
+        feedback_from_paper(event=event, rating=4, actor=person("fremd", "lab-editor", lab=second_lab))
+    with pytest.raises(Conflict, match="opens when the event begins"):
+        feedback_from_paper(event=seated_event(lab), rating=4, actor=SYSTEM)
+    with pytest.raises(ValidationError):
+        feedback_from_paper(event=event, rating=9, actor=SYSTEM)
+    assert FeedbackAnswer.objects.count() == 1

@@ -138,3 +138,12 @@ def test_another_labs_editor_reads_no_feedback(client, event, second_lab, person
     client.force_login(person("fremd", "lab-editor", lab=second_lab))
     assert client.get(f"/staff/events/{event.uuid}/feedback").status_code == 403
     assert client.get(f"/staff/events/{event.uuid}/feedback/print").status_code == 403
+
+
+def test_the_staff_type_in_a_paper_card_and_a_wrong_one_says_why(client, lab, event, person):
+    client.force_login(person("eigen", "lab-editor", lab=lab))
+    page_url = f"/staff/events/{event.uuid}/feedback"
+    wrong = client.post(page_url, {"paper-rating": "7", "paper-text": "x"}, **EN)
+    assert wrong.status_code == 400 and 'href="#id_paper-rating"' in wrong.content.decode()
+    assert client.post(page_url, {"paper-rating": "3", "paper-text": "Zu kalt im Saal"}).status_code == 302
+    assert list(FeedbackAnswer.objects.values_list("rating", "text")) == [(3, "Zu kalt im Saal")]

@@ -34,22 +34,22 @@ def quarter_names() -> list[str]:
 
 def events_chart(impact: ImpactYear) -> ColumnGrid:
     """Small column charts of each lab's events per quarter."""
-    return column_grid(
-        id="chart-impact-events", title=_("Events per lab and quarter"),
-        description=_("Small column charts, one row per lab, one column per quarter; the numbers are in the table below."),
-        columns=quarter_names(),
-        series=[(lab_label(lab), [cell.events for cell in impact.lab_quarters(lab_iri(lab))]) for lab in impact.labs],
-    )
+    return _per_lab(impact, "events", id="chart-impact-events", title=_("Events per lab and quarter"), description=_(
+        "Small column charts, one row per lab, one column per quarter; the numbers are in the table below."))
 
 
 def attendees_chart(impact: ImpactYear) -> ColumnGrid:
     """Small column charts of each lab's attendees per quarter (from the closing reports)."""
+    return _per_lab(impact, "attendees", id="chart-impact-attendees", title=_("Attendees per lab and quarter"),
+                    description=_("Small column charts, one row per lab, one column per quarter, counting the attendees "
+                                  "the closing reports give; the numbers are in the table below."))
+
+
+def _per_lab(impact: ImpactYear, figure: str, *, id: str, title: str, description: str) -> ColumnGrid:
+    """Small column charts of one figure of each lab's quarters."""
     return column_grid(
-        id="chart-impact-attendees", title=_("Attendees per lab and quarter"),
-        description=_("Small column charts, one row per lab, one column per quarter, counting the attendees the "
-                      "closing reports give; the numbers are in the table below."),
-        columns=quarter_names(),
-        series=[(lab_label(lab), [cell.attendees for cell in impact.lab_quarters(lab_iri(lab))]) for lab in impact.labs],
+        id=id, title=title, description=description, columns=quarter_names(),
+        series=[(lab_label(lab), [getattr(cell, figure) for cell in impact.lab_quarters(lab_iri(lab))]) for lab in impact.labs],
     )
 
 

@@ -36,7 +36,7 @@ from events.models import (
     Registration,
 )
 from events.registrations.mails import FEEDBACK_DAYS, MailKind
-from events.registrations.outbox import event_sign_soon, mail_soon
+from events.registrations.outbox import event_sign_soon, mail_each_once
 from hub.choices import EventStatus, RegistrationStatus
 from hub.problems import Conflict
 from hub.roles import raise_unless_may_edit
@@ -201,9 +201,4 @@ def feedback_invite(*, now: datetime) -> int:
         event__end__lte=now - INVITE_AFTER, event__end__gt=now - timedelta(days=FEEDBACK_DAYS),
     ).filter(Q(checked_in_at__isnull=False) | Q(event__checked_in_count=0)).exclude(email="").exclude(
         event__status=EventStatus.CANCELLED)
-    with transaction.atomic():
-        invited = list(due.select_for_update(of=("self",)).only("pk", "email"))
-        Registration.objects.filter(pk__in=[registration.pk for registration in invited]).update(feedback_invited_at=now)
-        for registration in invited:
-            mail_soon(registration, MailKind.FEEDBACK)
-    return len(invited)
+    return mail_each_once(due, MailKind.FEEDBACK, stamp="feedback_invited_at", now=now)

@@ -7,9 +7,11 @@ and recorded on the registration (``events.tasks``); the registration itself is 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 
 from events.models import Event, Registration
 from hub.choices import PUBLISHED
@@ -27,6 +29,19 @@ def mail_soon(registration: Registration, kind: str) -> None:
     if registration.email:
         registration_id = registration.pk
         transaction.on_commit(lambda: _tasks().registration_mail.delay(registration_id, kind))
+
+
+def mail_each_once(due: QuerySet[Registration], kind: str, *, stamp: str, now: datetime) -> int:
+    """Queue the mail of ``kind`` to each registration of ``due``, stamping ``stamp`` with ``now`` under their locks.
+
+    The stamp is part of what ``due`` excludes, so a later call (or one at the same moment) mails nobody twice.
+    """
+    with transaction.atomic():
+        chosen = list(due.select_for_update(of=("self",)).only("pk", "email"))
+        Registration.objects.filter(pk__in=[registration.pk for registration in chosen]).update(**{stamp: now})
+        for registration in chosen:
+            mail_soon(registration, kind)
+    return len(chosen)
 
 
 def registrants_tell_soon(event: Event, kind: str) -> None:

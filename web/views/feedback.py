@@ -41,13 +41,8 @@ def feedback_walk_in(request: HttpRequest, code: str) -> HttpResponse:
     event = feedback_event_by_code(code)
     if event is None:
         return _private(page(request, "web/feedback/unknown.html", status=404))
-    closed = _closed(event)
-    if closed:
-        return _closed_page(request, event, closed)
-    if request.method == "GET":
-        return _form_page(request, event, FeedbackForm(), visit=feedback_visit_new(event))
-    return _private(_answer(request, event, walk_in=True, give=lambda data: feedback_from_visit(
-        event=event, visit=request.POST.get("visit"), rating=data["rating"], text=data["text"])))
+    return _feedback(request, event, closed=_closed(event), walk_in=True, give=lambda data: feedback_from_visit(
+        event=event, visit=request.POST.get("visit"), **data))
 
 
 @never_cache
@@ -58,13 +53,17 @@ def registration_feedback(request: HttpRequest, token: str) -> HttpResponse:
     if registration is None:
         return _private(page(request, "web/feedback/unknown.html", status=404))
     event = registration.event
-    closed = _closed(event) or _already(registration)
+    return _feedback(request, event, closed=_closed(event) or _already(registration), walk_in=False,
+                     give=lambda data: feedback_from_registration(registration=registration, **data))
+
+
+def _feedback(request: HttpRequest, event: Event, *, closed: str, walk_in: bool, give) -> HttpResponse:
+    """Why no answer is taken; or the form (a walk-in's with its visit's one-time number); or the answer kept."""
     if closed:
         return _closed_page(request, event, closed)
     if request.method == "GET":
-        return _form_page(request, event, FeedbackForm())
-    return _private(_answer(request, event, walk_in=False, give=lambda data: feedback_from_registration(
-        registration=registration, rating=data["rating"], text=data["text"])))
+        return _form_page(request, event, FeedbackForm(), visit=feedback_visit_new(event) if walk_in else "")
+    return _private(_answer(request, event, walk_in=walk_in, give=give))
 
 
 def _closed_page(request: HttpRequest, event: Event, message: str) -> HttpResponse:

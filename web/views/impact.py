@@ -6,6 +6,9 @@ spreadsheet and as JSON, for a year's report to a council or a funder (``events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,17 +35,24 @@ def _year(request: HttpRequest) -> int:
     return int(value)
 
 
-def _bad_year(request: HttpRequest, error: YearError) -> HttpResponse:
-    return page(request, "web/bad_request.html", {"detail": str(error)}, status=400)
+def with_year(view: Callable[[HttpRequest, int], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A view of the year ``?year=`` names, for coordinators; a 400 page saying which years are meant otherwise."""
+
+    @coordinator_required
+    @wraps(view)
+    def read_year(request: HttpRequest) -> HttpResponse:
+        try:
+            year = _year(request)
+        except YearError as error:
+            return page(request, "web/bad_request.html", {"detail": str(error)}, status=400)
+        return view(request, year)
+
+    return read_year
 
 
-@coordinator_required
-def impact_view(request: HttpRequest) -> HttpResponse:
+@with_year
+def impact_view(request: HttpRequest, year: int) -> HttpResponse:
     """The year's figures by lab and quarter, as charts each with its table, and links to the downloads."""
-    try:
-        year = _year(request)
-    except YearError as error:
-        return _bad_year(request, error)
     impact = impact_of_year(year=year)
     total = impact.total()
     labels = dict(TargetGroup.choices)
@@ -60,24 +70,16 @@ def impact_view(request: HttpRequest) -> HttpResponse:
     })
 
 
-@coordinator_required
-def impact_csv(request: HttpRequest) -> HttpResponse:
+@with_year
+def impact_csv(request: HttpRequest, year: int) -> HttpResponse:
     """The year's figures as CSV: a row per lab and quarter, then all labs per quarter and for the year."""
-    try:
-        year = _year(request)
-    except YearError as error:
-        return _bad_year(request, error)
     impact = impact_of_year(year=year)
     return csv_response(f"impact-{year}.csv", figures.CSV_HEADER, figures.csv_rows(impact))
 
 
-@coordinator_required
-def impact_json(request: HttpRequest) -> HttpResponse:
+@with_year
+def impact_json(request: HttpRequest, year: int) -> HttpResponse:
     """The year's figures as JSON."""
-    try:
-        year = _year(request)
-    except YearError as error:
-        return _bad_year(request, error)
     document = figures.json_document(impact_of_year(year=year), node_iri=local_node().iri)
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="impact-{year}.json"'

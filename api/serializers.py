@@ -491,8 +491,8 @@ class RegistrationDataSerializer(OutputSerializer):
         model = EventRegistration
         fields = ("event", "event_title", "name", "email", "on_behalf", "note", "companions", "needs", "answer",
                   "language", "consent_text", "consented_at", "status", "position", "code", "created_at",
-                  "expires_at", "confirmed_at", "cancelled_at", "checked_in_at", "reminded_at", "mail_failed_at",
-                  "mail_failure")
+                  "expires_at", "confirmed_at", "cancelled_at", "checked_in_at", "reminded_at", "feedback_invited_at",
+                  "feedback_given", "mail_failed_at", "mail_failure")
 
 
 class RegistrationStaffSerializer(RegistrationDataSerializer):

@@ -739,5 +739,6 @@ class FeedbackQuoteInputSerializer(serializers.Serializer):
     quoted = YesOrNoField()
 
     def validate(self, attrs: dict) -> dict:
+        """Refuse any field but ``quoted``."""
         raise_if_unknown_fields(FeedbackAnswer, self.initial_data, self.fields)
         return attrs

@@ -25,10 +25,12 @@ def lab_label(lab: Lab | str) -> str:
 
 
 def lab_iri(lab: Lab | str) -> str:
+    """A lab's IRI, held here or not."""
     return lab.iri if isinstance(lab, Lab) else lab
 
 
 def quarter_names() -> list[str]:
+    """The quarters as the charts and tables name them: Q1 … Q4."""
     return [_("Q%(number)d") % {"number": quarter} for quarter in QUARTERS]
 
 

@@ -40,6 +40,7 @@ class FeedbackSummary:
 
     @property
     def count(self) -> int:
+        """Answers in all."""
         return sum(self.ratings)
 
     @property

@@ -112,3 +112,11 @@ def test_a_mirrored_events_report_shows_on_its_page(client, node, remote_lab):
                                  date_published=event.start)
     page = text_of(client.get(f"/events/{event.uuid}", **EN))
     assert "<dd>40</dd>" in page and "6 answers" in page and "Toll!" in page and "Very satisfied" in page
+
+
+def test_the_event_page_offers_the_labs_staff_the_closing_report_once_the_event_is_over(editor, lab):
+    over, upcoming = past_event(lab), seated_event(lab)
+    page = text_of(editor.get(f"/events/{over.uuid}", **EN))
+    assert f'href="/staff/events/{over.uuid}/closing-report"' in page and f'href="/staff/events/{over.uuid}/feedback"' in page
+    page = text_of(editor.get(f"/events/{upcoming.uuid}", **EN))
+    assert "/closing-report" not in page and f'href="/staff/events/{upcoming.uuid}/feedback"' in page

@@ -127,4 +127,4 @@ def test_staff_write_the_closing_report_with_the_keyboard_and_are_offered_experi
     link = page.get_by_role("link", name=re.compile(r"^Erfahrungsbericht schreiben\s?: Spaziergangsinterview$"))
     assert link.get_attribute("href").startswith("/staff/experience-reports/new?method=http")
     page.goto(f"/events/{after['open'].uuid}")
-    expect(page.locator(".closing-report")).to_contain_text("Die Zielgruppen haben es angenommen")
+    expect(page.locator(".closing-report")).to_contain_text("Die Zielgruppen haben das Angebot angenommen")

@@ -37,6 +37,17 @@ def request_actor(request: Request) -> Any:
     return request.user
 
 
+def staff_actor(request: Request) -> Any:
+    """The person a request acts for when it may act as staff (a login, or a token with scope ``write``); else None.
+
+    For reads that show a lab's staff more (a closing report not yet published, the feedback's texts):
+    a token that only reads sees what everyone sees.
+    """
+    if isinstance(request.auth, AccessToken):
+        return token_owner(request.auth) if WRITE_SCOPE in token_scopes(request) else None
+    return request.user if request.user.is_authenticated else None
+
+
 def sees_network_items(request: Request) -> bool:
     """Whether the reader may see ``network`` items: a token allowed to read, or a login with a role.
 

@@ -37,7 +37,21 @@ from api.fields import (
     optional_text,
     text_list,
 )
-from events.models import DEFAULT_TIMEZONE, LANGUAGES, LARGEST_AUDIENCE, MOST_COMPANIONS, Event
+from events.closing.figures import FACES, FeedbackSummary, feedback_summary
+from events.models import (
+    CONTRIBUTIONS_MAX,
+    DEFAULT_TIMEZONE,
+    EVIDENCE_MAX,
+    LANGUAGES,
+    LARGEST_AUDIENCE,
+    MOST_COMPANIONS,
+    MOST_METHODS,
+    REPORT_MAX,
+    ClosingReport,
+    Event,
+    FeedbackAnswer,
+    FeedbackRating,
+)
 from events.models import Registration as EventRegistration
 from events.registrations.services import MAX_NAME, MAX_TEXT
 from hub.choices import (
@@ -50,8 +64,10 @@ from hub.choices import (
     Phase,
     Registration,
     RegistrationStatus,
+    StaircaseStep,
     TargetGroup,
     Visibility,
+    staircase_level,
 )
 from hub.models import Lab, Node
 from hub.services.items import raise_if_unknown_fields
@@ -489,8 +505,8 @@ class RegistrationDataSerializer(OutputSerializer):
         model = EventRegistration
         fields = ("event", "event_title", "name", "email", "on_behalf", "note", "companions", "needs", "answer",
                   "language", "consent_text", "consented_at", "status", "position", "code", "created_at",
-                  "expires_at", "confirmed_at", "cancelled_at", "checked_in_at", "reminded_at", "mail_failed_at",
-                  "mail_failure")
+                  "expires_at", "confirmed_at", "cancelled_at", "checked_in_at", "reminded_at", "feedback_invited_at",
+                  "feedback_given", "mail_failed_at", "mail_failure")
 
 
 class RegistrationStaffSerializer(RegistrationDataSerializer):
@@ -639,4 +655,104 @@ class IdeaLinksInputSerializer(serializers.Serializer):
                 errors[name] = [_("This node holds no published item at %(iri)s.") % {"iri": unknown[0]}]
         if errors:
             raise serializers.ValidationError(errors)
+        return attrs
+
+
+# --- closing reports and feedback -----------------------------------------------------------------
+
+
+class FeedbackFiguresSerializer(serializers.Serializer):
+    """The participants' answers: how many, how many per face (1 very dissatisfied … 5 very satisfied), the quotes."""
+
+    answers = serializers.IntegerField(help_text="Answers in all.")
+    ratings = serializers.DictField(child=serializers.IntegerField(), help_text="Answers per face, keys `1` to `5`.")
+    mean = serializers.FloatField(allow_null=True, help_text="The mean face, one decimal; null without answers.")
+    quotes = serializers.ListField(child=serializers.CharField(), help_text="The texts staff published as quotes.")
+
+
+def feedback_figures(summary: FeedbackSummary) -> dict:
+    """An event's feedback summary as ``FeedbackFiguresSerializer`` shows it."""
+    return {"answers": summary.count, "ratings": {str(face): count for face, count in zip(FACES, summary.ratings, strict=False)},
+            "mean": summary.mean, "quotes": list(summary.quotes)}
+
+
+class ClosingReportOutputSerializer(serializers.Serializer):
+    """An event's closing report: what came of it, the highest step on the impact staircase, the feedback figures."""
+
+    event = serializers.URLField(help_text="The event's IRI.")
+    published = serializers.BooleanField(help_text="Whether it is part of the event's page and signed document.")
+    date_published = serializers.DateTimeField(allow_null=True)
+    date_modified = serializers.DateTimeField()
+    attendees = serializers.IntegerField()
+    target_groups_reached = serializers.ListField(child=serializers.ChoiceField(TargetGroup.choices))
+    contributions_count = serializers.IntegerField()
+    contributions = serializers.CharField()
+    method_iris = serializers.ListField(child=serializers.URLField(), help_text="The methods actually used.")
+    report = serializers.CharField()
+    staircase_step = serializers.ChoiceField(StaircaseStep.choices)
+    staircase_level = serializers.ChoiceField(["output", "outcome", "impact"], help_text="Steps 1–3, 4–6, 7.")
+    staircase_evidence = serializers.CharField()
+    feedback = FeedbackFiguresSerializer()
+
+    def to_representation(self, report: ClosingReport) -> dict:
+        """The report with its event's IRI and its feedback figures (this node's own as they stand)."""
+        return {
+            "event": report.event.iri, "published": report.published, "date_published": datetime_text(report.date_published) if report.date_published else None,
+            "date_modified": datetime_text(report.date_modified), "attendees": report.attendees,
+            "target_groups_reached": list(report.target_groups_reached), "contributions_count": report.contributions_count,
+            "contributions": report.contributions, "method_iris": list(report.method_iris), "report": report.report,
+            "staircase_step": report.staircase_step, "staircase_level": staircase_level(report.staircase_step),
+            "staircase_evidence": report.staircase_evidence,
+            "feedback": feedback_figures(feedback_summary(report.event, report)),
+        }
+
+
+class ClosingReportInputSerializer(serializers.Serializer):
+    """A closing report as the event's lab writes it, after the event (PUT: the whole report; PATCH: some fields).
+
+    ``staircase_evidence`` is needed from step 2 on. ``published: true`` makes the report part of the
+    event's page and signed document; ``false`` takes it back (the event is signed anew without it).
+    """
+
+    attendees = WholeNumberField(min_value=0, max_value=LARGEST_AUDIENCE, help_text="Everyone who took part.")
+    target_groups_reached = ChoiceListField(TargetGroup.choices)
+    contributions_count = WholeNumberField(min_value=0, max_value=LARGEST_AUDIENCE, default=0)
+    contributions = optional_text(CONTRIBUTIONS_MAX)
+    method_iris = serializers.ListField(child=HttpUrlField(max_length=300), max_length=MOST_METHODS, default=list,
+                                        help_text="IRIs of the network's method cards actually used.")
+    report = optional_text(REPORT_MAX)
+    staircase_step = serializers.ChoiceField(StaircaseStep.choices, help_text="1–3 output, 4–6 outcome, 7 impact.")
+    staircase_evidence = optional_text(EVIDENCE_MAX)
+    published = YesOrNoField(default=False)
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse field names a closing report does not have, naming them."""
+        raise_if_unknown_fields(ClosingReport, self.initial_data, self.fields)
+        return attrs
+
+
+class FeedbackAnswerSerializer(serializers.Serializer):
+    """One participant's answer as the event's staff see it: the face, the text, whether it is a published quote."""
+
+    id = serializers.IntegerField()
+    rating = serializers.ChoiceField(FeedbackRating.choices)
+    text = serializers.CharField()
+    quoted = serializers.BooleanField()
+
+
+class FeedbackOutputSerializer(FeedbackFiguresSerializer):
+    """An event's feedback figures; the event's staff also get every answer with its text (``answers_given``)."""
+
+    answers_given = FeedbackAnswerSerializer(many=True, required=False,
+                                             help_text="Only for the lab editors of the event's lab (scope `write`).")
+
+
+class FeedbackQuoteInputSerializer(serializers.Serializer):
+    """Publish an answer's text as a quote of the closing report, or take it back."""
+
+    quoted = YesOrNoField()
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse any field but ``quoted``."""
+        raise_if_unknown_fields(FeedbackAnswer, self.initial_data, self.fields)
         return attrs

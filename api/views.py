@@ -23,12 +23,18 @@ from api.permissions import (
     raise_unless_staff_writer,
     request_actor,
     sees_network_items,
+    staff_actor,
 )
 from api.schema import TOKEN_PARAMETER, problems
 from api.serializers import (
     CheckInInputSerializer,
+    ClosingReportInputSerializer,
+    ClosingReportOutputSerializer,
     EventInputSerializer,
     EventOutputSerializer,
+    FeedbackAnswerSerializer,
+    FeedbackOutputSerializer,
+    FeedbackQuoteInputSerializer,
     IdeaAnswerInputSerializer,
     IdeaDeclineInputSerializer,
     IdeaInputSerializer,
@@ -48,10 +54,19 @@ from api.serializers import (
     RegistrationListSerializer,
     RegistrationStaffSerializer,
     RegistrationStateSerializer,
+    feedback_figures,
 )
 from api.throttling import AnonymousRateThrottle, ClientRateThrottle, RegistrationRateThrottle
+from events.closing.feedback import feedback_quote
+from events.closing.figures import feedback_summary
+from events.closing.selectors import (
+    closing_report_for_reader,
+    closing_report_of,
+    feedback_answers_for_staff,
+)
+from events.closing.services import closing_report_write
 from events.filters import EventFilterSet
-from events.models import LANGUAGES, Event, Registration
+from events.models import LANGUAGES, Event, FeedbackAnswer, Registration
 from events.registrations.selectors import registrations_for_staff
 from events.registrations.services import (
     registration_cancel,
@@ -66,7 +81,7 @@ from events.selectors import events_listed, events_writable
 from events.services import event_cancel, event_create, event_delete, event_update
 from federation.throttle import request_wait
 from hub.filters import LabFilterSet
-from hub.roles import labs_editable
+from hub.roles import grants_of, labs_editable
 from hub.selectors import labs_listed, nodes_listed
 from ideas.filters import IdeaFilterSet
 from ideas.models import Idea, IdeaStatus
@@ -316,6 +331,79 @@ class EventViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         code = validated_data(CheckInInputSerializer, request)["code"]
         registration = registration_check_in(event=self.get_object(), code=code, actor=request_actor(request))
         return Response(RegistrationStaffSerializer(registration).data, headers=NOT_STORED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Show an event's closing report",
+        description="Anyone who may see the event reads its published closing report; the lab editors of its lab "
+        "(scope `write`, or a login) also read one not published yet. `404` when there is none to read.",
+        responses={200: ClosingReportOutputSerializer, **DETAIL_PROBLEMS},
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="Write an event's closing report (staff)",
+        description="For the lab editors of the event's lab and node administrators (scope `write`), once the event "
+        "is over (else `409`, as for a cancelled event). PUT writes the whole report (`201` when it is new), PATCH "
+        "the fields given. With `published: true` the report is part of the event's page and signed document; "
+        "`attendees` start, on the staff's page, from the people checked in.",
+        request=ClosingReportInputSerializer,
+        responses={200: ClosingReportOutputSerializer, 201: ClosingReportOutputSerializer,
+                   **problems(400, 401, 403, 404, 409, 413, 415)},
+    )
+    @action(detail=True, methods=["get", "put", "patch"], url_path="closing-report")
+    def closing_report(self, request: Request, uuid: str) -> Response:
+        """Read the event's closing report, or write it (this node's events, their lab's editors)."""
+        if request.method == "GET":
+            event = self.event_public(uuid)
+            report = closing_report_for_reader(event=event, actor=staff_actor(request))
+            if report is None:
+                raise NotFound(translation.gettext("This event has no published closing report."))
+            return Response(ClosingReportOutputSerializer(report).data)
+        event = self.event_writable(uuid)
+        data = validated_data(ClosingReportInputSerializer, request, partial=request.method == "PATCH")
+        existed = closing_report_of(event) is not None
+        report = closing_report_write(event=event, actor=request_actor(request), **data)
+        return Response(ClosingReportOutputSerializer(report).data,
+                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Show the participants' feedback on an event",
+        description="The answers per face (1 very dissatisfied … 5 very satisfied) and the published quotes, as the "
+        "published closing report gives them; `404` without one. The lab editors of a local event's lab (scope "
+        "`write`, or a login) get the figures as they stand and every answer with its text (`answers_given`), which "
+        "never leaves this node otherwise. No answer names who gave it.",
+        responses={200: FeedbackOutputSerializer, **DETAIL_PROBLEMS},
+    )
+    @action(detail=True, methods=["get"], url_path="feedback")
+    def feedback(self, request: Request, uuid: str) -> Response:
+        """The event's feedback figures; its staff also get the answers."""
+        event = self.event_public(uuid)
+        actor = staff_actor(request)
+        if event.is_local and grants_of(actor).may_edit(event.lab_id):
+            answers = feedback_answers_for_staff(event=event, actor=actor)
+            body = feedback_figures(feedback_summary(event)) | {
+                "answers_given": FeedbackAnswerSerializer(answers, many=True).data}
+            return Response(body, headers=NOT_STORED)
+        report = closing_report_for_reader(event=event, actor=None)
+        if report is None:
+            raise NotFound(translation.gettext("This event has no published closing report."))
+        return Response(feedback_figures(feedback_summary(event, report)))
+
+    @extend_schema(
+        summary="Publish an answer's text as a quote, or take it back (staff)",
+        description="For the lab editors of the event's lab (scope `write`); at most ten quotes per report. A quote is "
+        "part of the closing report (and its event's document once the report is published) and is kept with it.",
+        request=FeedbackQuoteInputSerializer,
+        responses={200: FeedbackAnswerSerializer, **problems(400, 401, 403, 404, 409, 413, 415)},
+    )
+    @action(detail=True, methods=["patch"], url_path=r"feedback/(?P<answer>[0-9]+)")
+    def feedback_answer(self, request: Request, uuid: str, answer: str) -> Response:
+        """Quote an answer in the closing report, or not."""
+        event = self.event_writable(uuid)
+        data = validated_data(FeedbackQuoteInputSerializer, request)
+        found = get_object_or_404(FeedbackAnswer.objects.filter(event=event), pk=int(answer))
+        quoted = feedback_quote(answer=found, quoted=data["quoted"], actor=request_actor(request))
+        return Response(FeedbackAnswerSerializer(quoted).data, headers=NOT_STORED)
 
     def event_writable(self, uuid: str) -> Event:
         """Any event with this uuid, for staff (the services check their lab); a 404 for no such uuid."""

@@ -79,6 +79,7 @@ class Config:
     throttle_registration: tuple[int, int]
     throttle_ideas: tuple[int, int]
     throttle_inbox_fetch: tuple[int, int]
+    throttle_feedback: tuple[int, int]
     idea_retention_days: int
     mail_server: MailServer | None
     mail_from: str
@@ -319,6 +320,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         throttle_registration=_rate(env, "HUB_THROTTLE_REGISTRATION", default="20/hour"),
         throttle_ideas=_rate(env, "HUB_THROTTLE_IDEAS", default="10/hour"),
         throttle_inbox_fetch=_rate(env, "HUB_THROTTLE_INBOX_FETCH", default="30/hour"),
+        throttle_feedback=_rate(env, "HUB_THROTTLE_FEEDBACK", default="60/hour"),
         idea_retention_days=_integer(env, "HUB_IDEA_RETENTION_DAYS", default=90, unit="days"),
         mail_server=_mail_server(env),
         mail_from=_mail_from(env, host),

@@ -41,6 +41,8 @@ HUB_THROTTLE_REGISTRATION = CONFIG.throttle_registration if HUB_THROTTLE else No
 HUB_THROTTLE_IDEAS = CONFIG.throttle_ideas if HUB_THROTTLE else None  # ideas sent per client address (page and API)
 # activities per client address at the fediverse inboxes that make the node fetch a signer's key it does not know
 HUB_THROTTLE_INBOX_FETCH = CONFIG.throttle_inbox_fetch if HUB_THROTTLE else None
+# Feedback answers per client address (the forms of the short link and of the mail); a venue's Wi-Fi shares one address.
+HUB_THROTTLE_FEEDBACK = CONFIG.throttle_feedback if HUB_THROTTLE else None
 # Registrations are erased this many days after their event ended; the event keeps only its counts.
 HUB_REGISTRATION_RETENTION_DAYS = CONFIG.registration_retention_days
 HUB_IDEA_RETENTION_DAYS = CONFIG.idea_retention_days  # days an idea's author's contact is kept (ideas.services)
@@ -339,6 +341,8 @@ CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_
 # Registrations: reminders the day before (each registration once), and erasure of what is kept no longer:
 # unconfirmed registrations after 48 hours, the others HUB_REGISTRATION_RETENTION_DAYS after their event.
 CELERY_BEAT_SCHEDULE["registrations-remind"] = {"task": "events.tasks.registrations_remind", "schedule": 3600.0}
+# After an event, everyone who had a seat (who was checked in, when staff checked people in) is asked for feedback, once.
+CELERY_BEAT_SCHEDULE["feedback-invite"] = {"task": "events.tasks.feedback_invite", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["erase-expired"] = {"task": "ops.tasks.erase_expired", "schedule": 24 * 3600.0}
 # Pull from each peer when its next attempt is due (HUB_SYNC_INTERVAL after a success, backing off after
 # failures); the tick is short so that nudged peers and retries are served promptly.

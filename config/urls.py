@@ -9,7 +9,18 @@ from oauth2_provider import views as oauth_views
 from federation import views as federation_views
 from opendata import views as opendata_views
 from ops import health, metrics
-from web.views import blocks, event_registrations, keys, pages, privacy, register, staff
+from web.views import (
+    blocks,
+    closing,
+    event_registrations,
+    feedback,
+    impact,
+    keys,
+    pages,
+    privacy,
+    register,
+    staff,
+)
 from web.views import events as event_views
 from web.views import ideas as idea_views
 from web.views import labs as lab_views
@@ -40,11 +51,16 @@ urlpatterns = [
     path("events/<uuid:uuid>/register", register.event_register, name="event-register"),
     path("events.ics", event_views.events_calendar, name="events-calendar"),
     path("registrations/<str:token>", registration_views.registration_page, name="registration-page"),
+    path("registrations/<str:token>/feedback", feedback.registration_feedback, name="registration-feedback"),
+    path("f/<str:code>", feedback.feedback_walk_in, name="feedback-walk-in"),
     path("labs/", lab_views.lab_list, name="lab-list"),
     path("labs/<slug:slug>", lab_views.lab_detail, name="lab-detail"),
     path("labs/<slug:slug>/ideas/", idea_views.idea_submit_view, name="lab-idea-submit"),
     path("labs/<str:host>/<slug:slug>", lab_views.lab_mirrored, name="lab-mirrored"),
     path("network/", network_views.network_overview, name="network"),
+    path("network/impact", impact.impact_view, name="network-impact"),
+    path("network/impact.csv", impact.impact_csv, name="network-impact-csv"),
+    path("network/impact.json", impact.impact_json, name="network-impact-json"),
     path("ideas/", idea_views.idea_list, name="idea-list"),
     path("ideas/<uuid:uuid>", idea_views.idea_detail, name="idea-detail"),
     path("privacy/", privacy.privacy_notice, name="privacy"),
@@ -68,6 +84,9 @@ urlpatterns = [
          name="staff-event-registrations-csv"),
     path("staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel",
          event_registrations.event_registration_cancel, name="staff-event-registration-cancel"),
+    path("staff/events/<uuid:uuid>/closing-report", closing.closing_report_edit, name="staff-event-closing"),
+    path("staff/events/<uuid:uuid>/feedback", closing.event_feedback, name="staff-event-feedback"),
+    path("staff/events/<uuid:uuid>/feedback/print", closing.event_feedback_print, name="staff-event-feedback-print"),
     path("staff/peers/", staff.staff_peers, name="staff-peers"),
     path("staff/sync/", staff.staff_sync_runs, name="staff-sync-runs"),
     path("staff/sync/<int:pk>", staff.staff_sync_run, name="staff-sync-run"),

@@ -9,7 +9,7 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,12 +21,13 @@ from hub.choices import (
     AttendanceMode,
     EventStatus,
     RegistrationStatus,
+    StaircaseStep,
     TargetGroup,
 )
 from hub.choices import Registration as RegistrationMode
 from hub.models import FederatedItem, Lab, coordinate_field
 from hub.search import SearchIndex
-from hub.validators import ChoiceList, TextList, http_url, http_url_list, language_list
+from hub.validators import ChoiceList, MaxItems, TextList, http_url, http_url_list, language_list
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 # What a lab can mean by an event: it takes place in the years 2000 to 2100 (as instants in UTC) and lasts
@@ -281,6 +282,9 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # The feedback mail after the event, and whether its link was used: never which answer it gave (anonymous).
+    feedback_invited_at = models.DateTimeField(_("asked for feedback"), null=True, blank=True)
+    feedback_given = models.BooleanField(_("feedback given"), default=False)
     mail_failed_at = models.DateTimeField(_("a mail failed"), null=True, blank=True)
     mail_failure = models.CharField(_("failed mail"), max_length=300, blank=True)
 
@@ -313,3 +317,120 @@ class Registration(models.Model):
         """Whether this unconfirmed registration has passed its 48 hours."""
         return self.status == RegistrationStatus.PENDING and self.expires_at is not None and self.expires_at <= timezone.now()
 
+
+
+# --- closing reports and participants' feedback -----------------------------------------------------
+
+REPORT_MAX, CONTRIBUTIONS_MAX, EVIDENCE_MAX = 5000, 2000, 300
+FEEDBACK_TEXT_MAX = 2000
+MOST_METHODS = 20  # methods one closing report names
+MOST_QUOTES = 10  # feedback quotes one closing report publishes
+FEEDBACK_CODE_LENGTH = 8
+
+
+class ClosingReport(models.Model):
+    """What came of an event, written by its lab after it; part of the event's signed document once published.
+
+    A report of this node's event is written by its lab editors (``events.closing.services``); a
+    mirrored event's report arrives in its document and is replaced with it. ``feedback_ratings``
+    (five counts, the saddest face first) and ``quotes`` are what the report publishes of the
+    participants' feedback: for this node's events the services keep them up to date.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="closing_report", verbose_name=_("event"))
+    attendees = models.PositiveIntegerField(_("attendees"), validators=[MaxValueValidator(LARGEST_AUDIENCE)])
+    target_groups_reached = models.JSONField(
+        _("target groups reached"), default=list, blank=True, validators=[ChoiceList(TargetGroup)]
+    )
+    contributions_count = models.PositiveIntegerField(
+        _("number of contributions"), default=0, validators=[MaxValueValidator(LARGEST_AUDIENCE)],
+        help_text=_("Ideas, prototypes, statements … that came out of the event."),
+    )
+    contributions = models.TextField(
+        _("contributions"), blank=True, validators=[MaxLengthValidator(CONTRIBUTIONS_MAX)],
+        help_text=_("What they were, in a few lines."),
+    )
+    method_iris = models.JSONField(
+        _("methods actually used (IRIs)"), default=list, blank=True, validators=[http_url_list, MaxItems(MOST_METHODS)]
+    )
+    report = models.TextField(_("short report"), blank=True, validators=[MaxLengthValidator(REPORT_MAX)])
+    staircase_step = models.PositiveSmallIntegerField(
+        _("highest step on the impact staircase"), choices=StaircaseStep.choices,
+        validators=[MinValueValidator(StaircaseStep.TOOK_PLACE), MaxValueValidator(StaircaseStep.SOCIETY)],
+    )
+    staircase_evidence = models.CharField(_("evidence for the step"), max_length=EVIDENCE_MAX, blank=True)
+    feedback_ratings = models.JSONField(_("feedback answers per face"), default=list, blank=True, editable=False)
+    quotes = models.JSONField(_("published feedback quotes"), default=list, blank=True, editable=False)
+    published = models.BooleanField(_("published with the event"), default=False)
+    date_published = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    date_modified = models.DateTimeField(_("last modified"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("closing report")
+        verbose_name_plural = _("closing reports")
+
+    def __str__(self) -> str:
+        return str(_("Closing report: %(event)s") % {"event": self.event.title})
+
+    def clean(self) -> None:
+        """A step above “the activity took place” names its evidence."""
+        if self.staircase_step and self.staircase_step > StaircaseStep.TOOK_PLACE and not self.staircase_evidence.strip():
+            raise ValidationError({"staircase_evidence": _("Say in a line what shows that this step was reached.")})
+
+    @property
+    def feedback_count(self) -> int:
+        """How many participants answered, as the report publishes it."""
+        return sum(self.feedback_ratings or [])
+
+
+class FeedbackRating(models.IntegerChoices):
+    """The five faces of the feedback question, the saddest first; the integer is stored, the label shown."""
+
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    NEUTRAL = 3, _("Neither nor")
+    SATISFIED = 4, _("Satisfied")
+    VERY_SATISFIED = 5, _("Very satisfied")
+
+
+class FeedbackAnswer(models.Model):
+    """One participant's answer about an event: a face and, if they wrote one, what to do differently.
+
+    Nothing about who gave it is kept: no registration, name, address, client or time. ``visit_hash``
+    is the SHA-256 of the one-time number of a walk-in's visit to the short link (random, naming no
+    one), so that a visit answers once. ``text`` is internal unless staff publish it as a quote
+    (``quoted``); the rest of it is erased with the event's registrations (``events.closing.retention``).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback_answers", verbose_name=_("event"))
+    rating = models.PositiveSmallIntegerField(_("answer"), choices=FeedbackRating.choices)
+    text = models.TextField(_("what we should do differently"), blank=True)
+    quoted = models.BooleanField(_("published as a quote"), default=False)
+    visit_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("feedback answer")
+        verbose_name_plural = _("feedback answers")
+        ordering = ["event", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()}"
+
+
+def new_feedback_code() -> str:
+    """The short code of an event's feedback link, unambiguous when read aloud or typed."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(FEEDBACK_CODE_LENGTH))
+
+
+class FeedbackLink(models.Model):
+    """The short link (``/f/<code>``) and QR code that walk-in participants of an event answer with."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="feedback_link", verbose_name=_("event"))
+    code = models.CharField(_("code"), max_length=FEEDBACK_CODE_LENGTH, unique=True, default=new_feedback_code)
+
+    class Meta:
+        verbose_name = _("feedback link")
+        verbose_name_plural = _("feedback links")
+
+    def __str__(self) -> str:
+        return self.code

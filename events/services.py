@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
+from events.models import ClosingReport, Event
 from events.registrations import seats
 from events.registrations.mails import MailKind
 from events.registrations.outbox import mail_soon, registrants_tell_soon
@@ -104,9 +104,12 @@ def _registrants_tell(event: Event, before: dict[str, Any]) -> None:
 
 @transaction.atomic
 def event_seats_publish(*, event_id: int) -> None:
-    """Sign this node's event again, so that its document tells the network how many seats are left."""
+    """Sign this node's event again, so that its document tells the network how many seats are left and the
+    newest feedback figures of its published closing report."""
     event = Event.objects.select_for_update().filter(pk=event_id).first()
-    if event is None or not event.is_local or event.visibility not in PUBLISHED or not event.registers_here:
+    if event is None or not event.is_local or event.visibility not in PUBLISHED:
+        return
+    if not event.registers_here and not ClosingReport.objects.filter(event=event, published=True).exists():
         return
     item_touch(event)
     Event.objects.filter(pk=event.pk).update(version=event.version, date_modified=event.date_modified)

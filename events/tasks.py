@@ -1,4 +1,4 @@
-"""Celery tasks of events: registration mails with retries, reminders, and signing an event's seats anew.
+"""Celery tasks of events: registration mails with retries, reminders, feedback mails, and signing an event anew.
 
 Thin, as every task of the node: they take ids, load, and call one service or send one mail.
 """
@@ -12,6 +12,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from events import services as event_services
+from events.closing import feedback
 from events.models import Registration
 from events.registrations import mails
 from events.registrations import services as registration_services
@@ -51,6 +52,12 @@ def registrants_tell(event_id: int, kind: str) -> None:
 def registrations_remind() -> None:
     """Queue the reminders of the events that begin within a day (hourly; each registration once)."""
     registration_services.registrations_remind(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def feedback_invite() -> None:
+    """Queue the feedback mails of the events that ended a while ago (hourly; each registration once)."""
+    feedback.feedback_invite(now=timezone.now())
 
 
 @shared_task(ignore_result=True)

@@ -67,6 +67,11 @@ class Grants:
         """Whether they may write items of at least one lab."""
         return self.node_admin or bool(self.lab_iris)
 
+    @property
+    def coordinates(self) -> bool:
+        """Whether they see the network's figures (the impact view): coordinators and node administrators."""
+        return self.node_admin or self.coordinator
+
     def may_edit(self, lab_iri: str | None) -> bool:
         """Whether they may write the items of the lab with this IRI."""
         return self.node_admin or lab_iri in self.lab_iris
@@ -143,6 +148,16 @@ def raise_unless_node_admin(*, actor: Any, action: str) -> None:
         return
     raise RoleRequired(
         gettext("%(person)s may not %(action)s: only node administrators may.") % {"person": _person(actor), "action": action}
+    )
+
+
+def raise_unless_coordinator(*, actor: Any, action: str) -> None:
+    """Refuse an actor who is neither a coordinator nor a node administrator; ``action`` says what they tried."""
+    if actor is SYSTEM or grants_of(actor).coordinates:
+        return
+    raise RoleRequired(
+        gettext("%(person)s may not %(action)s: only coordinators and node administrators may.")
+        % {"person": _person(actor), "action": action}
     )
 
 

@@ -107,3 +107,20 @@ def http_url_list(value: object) -> None:
         raise ValidationError(_("Expected a list of web addresses."), code="invalid")
     for item in value:
         http_url(item)
+
+
+@deconstructible
+class MaxItems:
+    """Validate that a JSON list holds at most ``limit`` entries."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: object) -> None:
+        if isinstance(value, list) and len(value) > self.limit:
+            raise ValidationError(
+                _("At most %(max)d entries are allowed."), code="too_many", params={"max": self.limit}
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MaxItems) and other.limit == self.limit

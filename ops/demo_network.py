@@ -152,6 +152,7 @@ def main() -> None:
         print("\nThe demo network is running (Ctrl-C stops it):")
         for node, password in zip(nodes, passwords, strict=True):
             print(f"  {node.name:30} {node.url}/   staff login: {STAFF_USER} / {password}  ({node.url}/admin/)")
+        print(f"The impact view of the network's closing reports, for the staff login: {nodes[0].url}/network/impact")
         while not stopping and all(node.process.poll() is None for node in nodes):
             time.sleep(0.5)
     finally:

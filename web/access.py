@@ -15,8 +15,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from hub.roles import raise_unless_has_role, raise_unless_may_edit, raise_unless_node_admin
+from hub.roles import (
+    raise_unless_coordinator,
+    raise_unless_has_role,
+    raise_unless_may_edit,
+    raise_unless_node_admin,
+)
 from hub.selectors import local_node
 
 View = Callable[..., HttpResponse]
@@ -60,6 +66,21 @@ def node_admin_required(action: str) -> Callable[[View], View]:
         return guarded
 
     return decorate
+
+
+def coordinator_required(view: View) -> View:
+    """A page of the network's figures for coordinators and node administrators."""
+
+    @staff_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        raise_unless_coordinator(actor=request.user, action=SEEING_IMPACT)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+SEEING_IMPACT = gettext_lazy("see the impact view")
 
 
 def page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""The pages' forms: method cards with their steps, events, adapting, peering, blocking, and ideas."""
+"""The pages' forms: method cards with their steps, events, adapting, peering, blocking, ideas, closing reports, feedback."""
 
 from __future__ import annotations
 
@@ -14,13 +14,30 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from events.models import DEFAULT_TIMEZONE, Event
+from events.models import (
+    CONTRIBUTIONS_MAX,
+    DEFAULT_TIMEZONE,
+    EVIDENCE_MAX,
+    FEEDBACK_TEXT_MAX,
+    LARGEST_AUDIENCE,
+    REPORT_MAX,
+    Event,
+    FeedbackRating,
+)
 from federation.blocks import MAX_REASON, GovernanceError, origin_normalised, own_origin
 from federation.models import Block
 from hub.admin_base import ItemAdminForm
-from hub.choices import PUBLISHED, AccessibilityFeature, TargetGroup, Visibility
+from hub.choices import (
+    PUBLISHED,
+    AccessibilityFeature,
+    StaircaseStep,
+    TargetGroup,
+    Visibility,
+    staircase_level,
+)
 from hub.forms import item_form_class
 from hub.models import Lab, PrivacyNotice
+from hub.validators import http_url
 from ideas.models import ANSWER_MAX as IDEA_ANSWER_MAX
 from ideas.models import AUTHOR_NAME_MAX as IDEA_AUTHOR_NAME_MAX
 from ideas.models import DISTRICT_MAX as IDEA_DISTRICT_MAX
@@ -29,6 +46,7 @@ from ideas.models import TEXT_MAX as IDEA_TEXT_MAX
 from ideas.models import TITLE_MAX as IDEA_TITLE_MAX
 from methods.models import MethodCard
 from methods.services import MAX_STEPS
+from web.closing import STAIRCASE_LEVELS, face_svg
 
 _MethodBase = item_form_class(
     MethodCard, ItemAdminForm, choice_lists={"target_groups": TargetGroup},
@@ -450,3 +468,104 @@ class OnBehalfForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["companions"].max_value = event.max_companions
         self.fields["companions"].validators.append(MaxValueValidator(event.max_companions))
+
+
+# --- closing reports and feedback -----------------------------------------------------------------
+
+
+class ClosingReportForm(Sections, forms.Form):
+    """An event's closing report as its lab's staff write it; ``methods`` are (IRI, title) of the methods offered."""
+
+    sections = (
+        (_("Who came"), ("attendees", "target_groups_reached")),
+        (_("What came of it"), ("contributions_count", "contributions", "method_iris", "more_methods", "report")),
+        (_("Impact staircase"), ("staircase_step", "staircase_evidence")),
+        (_("Publishing"), ("published",)),
+    )
+
+    attendees = forms.IntegerField(
+        label=_("Attendees"), min_value=0, max_value=LARGEST_AUDIENCE,
+        help_text=_("Everyone who took part, companions and walk-ins included."),
+    )
+    target_groups_reached = forms.MultipleChoiceField(
+        label=_("Target groups reached"), choices=TargetGroup.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Tick the groups that actually came, not those the event was meant for."),
+    )
+    contributions_count = forms.IntegerField(
+        label=_("Number of contributions"), min_value=0, max_value=LARGEST_AUDIENCE, required=False,
+        help_text=_("Ideas, prototypes, statements … that came out of the event."),
+    )
+    contributions = forms.CharField(
+        label=_("Contributions"), max_length=CONTRIBUTIONS_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What they were, in a few lines."),
+    )
+    method_iris = forms.MultipleChoiceField(
+        label=_("Methods actually used"), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    more_methods = forms.CharField(
+        label=_("Other methods of the network"), required=False, widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_("The addresses (IRIs) of further method cards you used, one per line."),
+    )
+    report = forms.CharField(
+        label=_("Short report"), max_length=REPORT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened and what came of it; plain text, published with the event."),
+    )
+    staircase_step = forms.TypedChoiceField(
+        label=_("Highest step reached on the impact staircase"), coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the highest step the event reached.")},
+    )
+    staircase_evidence = forms.CharField(
+        label=_("Evidence for the step"), max_length=EVIDENCE_MAX, required=False,
+        help_text=_("One line: what shows that this step was reached (not needed for the first step)."),
+    )
+    published = forms.BooleanField(
+        label=_("Publish the report with the event"), required=False,
+        help_text=_("It becomes part of the event's page and of its document in the network. Feedback texts stay "
+                    "internal unless you publish them as quotes."),
+    )
+
+    def __init__(self, *args: Any, methods: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method_iris"].choices = methods
+        self.fields["staircase_step"].choices = [
+            (step.value, f"{step.value}. {step.label} ({STAIRCASE_LEVELS[staircase_level(step.value)]})")
+            for step in StaircaseStep
+        ]
+
+    def clean_more_methods(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["more_methods"].splitlines() if line.strip()]
+        for line in lines:
+            try:
+                http_url(line)
+            except ValidationError:
+                raise ValidationError(_("“%(line)s” is no web address starting with http:// or https://.") % {"line": line}) from None
+        return lines
+
+    def report_fields(self) -> dict[str, Any]:
+        """The cleaned fields as ``closing_report_write`` takes them."""
+        data = dict(self.cleaned_data)
+        chosen = list(dict.fromkeys([*data.pop("method_iris"), *data.pop("more_methods")]))
+        data["contributions_count"] = data.get("contributions_count") or 0
+        return data | {"method_iris": chosen}
+
+
+
+
+class FeedbackForm(forms.Form):
+    """The participants' one question (five faces, each with its words) and what to do differently, optional."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How did you like the event?"), coerce=int, choices=FeedbackRating.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose one of the five answers."),
+                        "invalid_choice": _("Please choose one of the five answers.")},
+    )
+    text = forms.CharField(
+        label=_("What should we do differently? (optional)"), max_length=FEEDBACK_TEXT_MAX, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Please write no names. The lab reads it; it is published only as a quote the lab chooses."),
+        error_messages={"max_length": _("Please shorten your answer to at most %(limit_value)d characters.")},
+    )
+
+    def faces(self) -> list[tuple[Any, str]]:
+        """Each radio button of the question with its face."""
+        return [(choice, face_svg(int(choice.data["value"]))) for choice in self["rating"]]

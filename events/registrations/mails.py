@@ -19,9 +19,12 @@ from django.utils.translation import ngettext
 
 from events.calendar import calendar_bytes
 from events.models import Event, Registration
-from events.registrations.tokens import registration_token, registration_url
+from events.registrations.tokens import feedback_url, registration_token, registration_url
 from hub.choices import AccessibilityFeature
 from hub.mail import Attachment, Mail
+
+# How long after its end an event takes feedback (events.closing.feedback reads it from here: mails come first).
+FEEDBACK_DAYS = 14
 
 
 class MailKind(models.TextChoices):
@@ -34,6 +37,7 @@ class MailKind(models.TextChoices):
     EVENT_CANCELLED = "event-cancelled"
     EVENT_MOVED = "event-moved"
     CANCELLED_BY_STAFF = "cancelled-by-staff"
+    FEEDBACK = "feedback"  # after the event: how was it? (events.closing.feedback)
 
 
 # The mails that give the person their seat: they carry the code, its QR code and the event as .ics.
@@ -43,7 +47,7 @@ WITH_TICKET = (MailKind.CONFIRMED, MailKind.PROMOTED, MailKind.REMINDER, MailKin
 def registration_mail(registration: Registration, kind: str) -> Mail:
     """The mail of this kind for the registration, in its person's language."""
     event = registration.event
-    url = registration_url(registration_token(registration))
+    token = registration_token(registration)
     with translation.override(registration.language):
         subject, paragraphs = TEXTS[kind](registration, event)
         ticket = kind in WITH_TICKET and registration.status == "confirmed"
@@ -54,12 +58,20 @@ def registration_mail(registration: Registration, kind: str) -> Mail:
             greeting=_("Hello %(name)s,") % {"name": registration.name},
             paragraphs=paragraphs,
             facts=_facts(registration, event, with_code=ticket),
-            action=(_("Confirm your registration") if kind == MailKind.CONFIRM else _("Your registration"), url),
+            action=_action(kind, token),
             image=_qr_code(registration.code) if ticket else None,
             image_text=_("QR code of your check-in code %(code)s") % {"code": registration.code},
             closing=_closing(registration, event, kind),
             attachments=[_calendar(event)] if ticket else [],
         )
+
+
+def _action(kind: str, token: str) -> tuple[str, str]:
+    """The mail's button: the feedback form after the event, else the registration's page."""
+    if kind == MailKind.FEEDBACK:
+        return _("Answer one question"), feedback_url(token)
+    label = _("Confirm your registration") if kind == MailKind.CONFIRM else _("Your registration")
+    return label, registration_url(token)
 
 
 def _confirm(registration: Registration, event: Event) -> tuple[str, list[str]]:
@@ -125,11 +137,20 @@ def _cancelled_by_staff(registration: Registration, event: Event) -> tuple[str, 
     ]
 
 
+def _feedback(registration: Registration, event: Event) -> tuple[str, list[str]]:
+    return _("How was it? %(event)s"), [
+        _("Thank you for coming to “%(event)s”. The lab would like to know how you liked it: one question, and if you "
+          "like a line on what they should do differently.") % {"event": event.title},
+        _("Your answer is anonymous: it is kept without your name, your address or your registration. The link works "
+          "once, for %(days)d days after the event.") % {"days": FEEDBACK_DAYS},
+    ]
+
+
 TEXTS = {
     MailKind.CONFIRM: _confirm, MailKind.CONFIRMED: _confirmed, MailKind.WAITING: _waiting,
     MailKind.PROMOTED: _promoted, MailKind.ALREADY: _already, MailKind.REMINDER: _reminder,
     MailKind.EVENT_CANCELLED: _event_cancelled, MailKind.EVENT_MOVED: _event_moved,
-    MailKind.CANCELLED_BY_STAFF: _cancelled_by_staff,
+    MailKind.CANCELLED_BY_STAFF: _cancelled_by_staff, MailKind.FEEDBACK: _feedback,
 }
 
 
@@ -165,7 +186,8 @@ def _facts(registration: Registration, event: Event, *, with_code: bool) -> list
 
 
 def _closing(registration: Registration, event: Event, kind: str) -> list[str]:
-    lines = [_("On the page of your registration you can cancel it, see everything we keep about you and erase it.")]
+    lines = [] if kind == MailKind.FEEDBACK else [
+        _("On the page of your registration you can cancel it, see everything we keep about you and erase it.")]
     if event.lab is not None and event.lab.email:
         lines.append(_("Questions? Write to %(lab)s: %(email)s") % {"lab": event.lab.name, "email": event.lab.email})
     lines.append(_("We keep your data on this node only and erase it %(days)d days after the event.")

@@ -1,4 +1,4 @@
-"""What the registration services leave to the worker once their transaction has committed: mails, republishing.
+"""What the registration and feedback services leave to the worker once their transaction has committed: mails, republishing.
 
 Nothing is queued for a transaction that rolls back, and a mail that fails is retried by its task
 and recorded on the registration (``events.tasks``); the registration itself is already stored.
@@ -7,14 +7,17 @@ and recorded on the registration (``events.tasks``); the registration itself is 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 
 from events.models import Event, Registration
 from hub.choices import PUBLISHED
 
-# The signed document of an event carries its seats left; it is signed again at most once a minute.
+# The signed document of an event carries its seats left and its closing report's feedback figures; it is signed
+# again at most once a minute.
 SEATS_PUBLISH_DELAY = 60
 # Until when a queued signing covers each event's changes, as this process learnt it: until then it
 # asks neither the shared cache nor the broker (each confirmation would otherwise pay a cache call).
@@ -28,6 +31,19 @@ def mail_soon(registration: Registration, kind: str) -> None:
         transaction.on_commit(lambda: _tasks().registration_mail.delay(registration_id, kind))
 
 
+def mail_each_once(due: QuerySet[Registration], kind: str, *, stamp: str, now: datetime) -> int:
+    """Queue the mail of ``kind`` to each registration of ``due``, stamping ``stamp`` with ``now`` under their locks.
+
+    The stamp is part of what ``due`` excludes, so a later call (or one at the same moment) mails nobody twice.
+    """
+    with transaction.atomic():
+        chosen = list(due.select_for_update(of=("self",)).only("pk", "email"))
+        Registration.objects.filter(pk__in=[registration.pk for registration in chosen]).update(**{stamp: now})
+        for registration in chosen:
+            mail_soon(registration, kind)
+    return len(chosen)
+
+
 def registrants_tell_soon(event: Event, kind: str) -> None:
     """Tell everyone holding a seat or waiting for one that the event was cancelled or moved, after the commit."""
     event_id = event.pk
@@ -36,6 +52,11 @@ def registrants_tell_soon(event: Event, kind: str) -> None:
 
 def seats_publish_soon(event: Event) -> None:
     """Sign the event again within a minute, so that the network sees its seats left (once for many changes)."""
+    event_sign_soon(event)
+
+
+def event_sign_soon(event: Event) -> None:
+    """Sign the published event again within a minute, once for many changes: its seats left, its feedback figures."""
     if event.visibility not in PUBLISHED:
         return
     event_id = event.pk

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import LANGUAGES, Event, Registration, new_check_in_code
 from events.registrations import seats
 from events.registrations.mails import MailKind
-from events.registrations.outbox import mail_soon, seats_publish_soon
+from events.registrations.outbox import mail_each_once, mail_soon, seats_publish_soon
 from events.registrations.tokens import token_new
 from hub.choices import EventStatus, RegistrationStatus
 from hub.privacy import privacy_consent_text
@@ -186,12 +186,7 @@ def registrations_remind(*, now: datetime) -> int:
         status=RegistrationStatus.CONFIRMED, reminded_at__isnull=True, event__start__gt=now,
         event__start__lte=now + REMIND_BEFORE, confirmed_at__lte=F("event__start") - REMIND_BEFORE,
     ).exclude(email="").exclude(event__status=EventStatus.CANCELLED)
-    with transaction.atomic():
-        reminded = list(due.select_for_update(of=("self",)).only("pk", "email"))
-        Registration.objects.filter(pk__in=[registration.pk for registration in reminded]).update(reminded_at=now)
-        for registration in reminded:
-            mail_soon(registration, MailKind.REMINDER)
-    return len(reminded)
+    return mail_each_once(due, MailKind.REMINDER, stamp="reminded_at", now=now)
 
 
 def registrant_fields(

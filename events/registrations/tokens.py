@@ -60,6 +60,11 @@ def registration_url(token: str) -> str:
     return f"{settings.HUB_BASE_URL}/registrations/{token}"
 
 
+def feedback_url(token: str) -> str:
+    """The page where a registration's person answers the feedback question about its event, once."""
+    return f"{registration_url(token)}/feedback"
+
+
 def registration_by_token(token: str) -> Registration | None:
     """The registration this token belongs to (its event loads when asked for); None for any other text."""
     if not isinstance(token, str) or not TOKEN.fullmatch(token):

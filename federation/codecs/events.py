@@ -6,6 +6,11 @@ import zoneinfo
 from typing import Any
 
 from events.models import LARGEST_AUDIENCE, Event, iana_zones
+from federation.codecs.closing import (
+    closing_from_document,
+    closing_report_published,
+    closing_to_document,
+)
 from federation.codecs.common import Decoded, item_header, read_header, read_lab, uuid_of
 from federation.codecs.labs import geo_document, read_geo
 from federation.codecs.shape import (
@@ -66,6 +71,7 @@ def event_to_document(event: Event) -> dict[str, Any]:
             "registrationUrl": event.registration_url,
             "keywords": event.keywords,
             "usesMethod": event.method_iris,
+            "closingReport": closing_to_document(closing_report_published(event)),
         }
     )
 
@@ -120,6 +126,7 @@ def event_from_document(reader: Reader) -> Decoded:
         "method_iris": reader.iris("usesMethod"),
         **_read_locations(reader),
     }
+    decoded.related["closing_report"] = closing_from_document(reader)
     reader.finish()
     raise_if_inconsistent(Event, decoded.fields)
     return decoded

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from events.models import Event
+from events.models import ClosingReport, Event
 from federation.blocks import origin_policy, peers_rewind
 from federation.codecs import Decoded, DocumentError, UnknownTerms, received_from_document
 from federation.key_history import held_reverify, keys_record
@@ -310,6 +310,12 @@ def items_store(model: type, items: list[Received], origin_ids: dict[str, int]) 
             {"method_id": ids[item.iri], "position": number, "title": step["title"], "text": step["text"]}
             for item in items
             for number, step in enumerate(item.decoded.related["steps"], start=1)
+        ])
+    if model is Event:
+        reported = [item for item in items if item.decoded.related.get("closing_report")]
+        ids = dict(select_in(Event, ("iri", "id"), "iri", [item.iri for item in reported]))
+        rows_insert(ClosingReport, [
+            {"event_id": ids[item.iri], **item.decoded.related["closing_report"]} for item in reported
         ])
 
 

@@ -17,6 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events.closing.feedback import feedback_from_paper, feedback_quote
+from events.closing.services import closing_report_write
+from events.models import Event
 from events.services import event_create
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM
@@ -48,6 +51,10 @@ EVENT_KEYS = (
     "lab", "days", "time", "minutes", "title", "description", "attendance_mode", "target_groups",
     "accessibility_features", "registration", "keywords", "methods",
 )
+# An event's optional ``closing`` (a past event's closing report): these keys, and the report's other fields
+# (``events.closing.services.CLOSING_FIELDS``); ``feedback`` is a list of faces from paper cards, ``quotes``
+# answers with a text published as quotes, ``methods`` keys of the methods used (the event's by default).
+CLOSING_KEYS = ("attendees", "staircase_step")
 IDEA_KEYS = ("lab", "title", "text", "status")
 IDEA_STATUSES = ("submitted", "published", "taken-up")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -275,11 +282,28 @@ def _demo_events(
     *,
     city: str,
 ) -> int:
-    """Create the demo events around ``now`` and return how many were made."""
+    """Create the demo events around ``now``, with the closing reports of past ones; return how many were made."""
     for entry in content.events:
         with _naming(entry):
-            event_create(actor=SYSTEM, **_event_fields(entry, content, labs, methods, now, city=city))
+            event = event_create(actor=SYSTEM, **_event_fields(entry, content, labs, methods, now, city=city))
+            if "closing" in entry.fields:
+                _demo_closing(entry, event, methods)
     return len(content.events)
+
+
+def _demo_closing(entry: ContentEntry, event: Event, methods: Mapping[str, MethodCard]) -> None:
+    """The published closing report of a past demo event, after the answers of its paper feedback cards."""
+    spec = entry.fields["closing"]
+    _raise_if_missing(f"{entry.where}, closing", spec, CLOSING_KEYS)
+    for rating in spec.get("feedback", []):
+        feedback_from_paper(event=event, rating=rating, actor=SYSTEM)
+    for quote in spec.get("quotes", []):
+        _raise_if_missing(f"{entry.where}, closing, quote", quote, ("rating", "text"))
+        answer = feedback_from_paper(event=event, rating=quote["rating"], text=quote["text"], actor=SYSTEM)
+        feedback_quote(answer=answer, quoted=True, actor=SYSTEM)
+    fields = {name: value for name, value in spec.items() if name not in ("feedback", "quotes", "methods")}
+    used = [_lookup(methods, key, entry, "method card").iri for key in spec.get("methods", entry.fields["methods"])]
+    closing_report_write(event=event, actor=SYSTEM, published=True, method_iris=used, **fields)
 
 
 def _event_fields(
@@ -295,7 +319,7 @@ def _event_fields(
     spec = entry.fields
     start = _local_time(now, spec["days"], _clock(entry))
     fields = {"languages": ["de"]} | _fields(
-        entry, without={"lab", "days", "time", "minutes", "place", "methods"}
+        entry, without={"lab", "days", "time", "minutes", "place", "methods", "closing"}
     )
     return fields | _place(entry, content, city) | {
         "lab": _lookup(labs, spec["lab"], entry, "lab"),

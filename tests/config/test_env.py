@@ -134,7 +134,9 @@ def test_the_idea_limit_and_retention_are_read(tmp_path):
     chosen = load(base | {"HUB_THROTTLE_IDEAS": "3/minute", "HUB_IDEA_RETENTION_DAYS": "30"})
     assert (chosen.throttle_ideas, chosen.idea_retention_days) == ((3, 60), 30)
     assert load(base | {"HUB_THROTTLE": "off", "HUB_THROTTLE_IDEAS": "3/minute"}).throttle is False
-    for name, value in (("HUB_THROTTLE_IDEAS", "viele"), ("HUB_IDEA_RETENTION_DAYS", "0"), ("HUB_THROTTLE", "vielleicht")):
+    assert defaults.throttle_feedback == (60, 3600)
+    assert load(base | {"HUB_THROTTLE_FEEDBACK": "5/minute"}).throttle_feedback == (5, 60)
+    for name, value in (("HUB_THROTTLE_FEEDBACK", "viele"), ("HUB_THROTTLE_IDEAS", "viele"), ("HUB_IDEA_RETENTION_DAYS", "0"), ("HUB_THROTTLE", "vielleicht")):
         with pytest.raises(ConfigurationError, match=name):
             load(base | {name: value})
 

@@ -4,6 +4,7 @@ Added on purpose: registration on this node (issue 13): the event's form, the to
 pages, the API's endpoints; the privacy notice and its staff page.
 Added on purpose: the open data catalog (issue 15): /catalog and its serialisations, each dataset's
 description and downloads.
+Added on purpose: after events (issue 14), the closing report's and feedback's staff pages, the feedback forms (the mail's link, the short link), the impact view.
 
 Changed on purpose: of django-oauth-toolkit's URLs only token, revoke_token and introspect stay
 mounted (issue 11, finding 5). The admin's own pages are left out (only its root is kept): they
@@ -27,11 +28,16 @@ URLS = [
     ('events/<uuid:uuid>/register', 'event-register'),
     ('events.ics', 'events-calendar'),
     ('registrations/<str:token>', 'registration-page'),
+    ('registrations/<str:token>/feedback', 'registration-feedback'),
+    ('f/<str:code>', 'feedback-walk-in'),
     ('labs/', 'lab-list'),
     ('labs/<slug:slug>', 'lab-detail'),
     ('labs/<slug:slug>/ideas/', 'lab-idea-submit'),
     ('labs/<str:host>/<slug:slug>', 'lab-mirrored'),
     ('network/', 'network'),
+    ('network/impact', 'network-impact'),
+    ('network/impact.csv', 'network-impact-csv'),
+    ('network/impact.json', 'network-impact-json'),
     ('ideas/', 'idea-list'),
     ('ideas/<uuid:uuid>', 'idea-detail'),
     ('privacy/', 'privacy'),
@@ -51,6 +57,9 @@ URLS = [
     ('staff/events/<uuid:uuid>/registrations/print', 'staff-event-registrations-print'),
     ('staff/events/<uuid:uuid>/registrations.csv', 'staff-event-registrations-csv'),
     ('staff/events/<uuid:uuid>/registrations/<uuid:registration_uuid>/cancel', 'staff-event-registration-cancel'),
+    ('staff/events/<uuid:uuid>/closing-report', 'staff-event-closing'),
+    ('staff/events/<uuid:uuid>/feedback', 'staff-event-feedback'),
+    ('staff/events/<uuid:uuid>/feedback/print', 'staff-event-feedback-print'),
     ('staff/peers/', 'staff-peers'),
     ('staff/sync/', 'staff-sync-runs'),
     ('staff/sync/<int:pk>', 'staff-sync-run'),
@@ -86,6 +95,9 @@ URLS = [
     ('api/^events/(?P<uuid>[^/.]+)/$', 'api:event-detail'),
     ('api/^events/(?P<uuid>[^/.]+)/cancel/$', 'api:event-cancel'),
     ('api/^events/(?P<uuid>[^/.]+)/checkins/$', 'api:event-checkins'),
+    ('api/^events/(?P<uuid>[^/.]+)/closing-report/$', 'api:event-closing-report'),
+    ('api/^events/(?P<uuid>[^/.]+)/feedback/$', 'api:event-feedback'),
+    ('api/^events/(?P<uuid>[^/.]+)/feedback/(?P<answer>[0-9]+)/$', 'api:event-feedback-answer'),
     ('api/^events/(?P<uuid>[^/.]+)/registrations/$', 'api:event-registrations'),
     ('api/^labs/$', 'api:lab-list'),
     ('api/^labs/(?P<pk>[^/.]+)/$', 'api:lab-detail'),

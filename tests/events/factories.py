@@ -35,3 +35,21 @@ def registered(event: Event, number: int, *, confirm: bool = True, **fields) -> 
     values = {"name": f"Person {number}", "email": f"person{number}@example.org", "consent": True} | fields
     registration = registration_request(event=event, **values)
     return registration_confirm(registration=registration) if confirm else registration
+
+
+def past_event(lab, *, days_ago: int = 3, **fields) -> Event:
+    """A published event of this node that ended ``days_ago`` days ago (people registered elsewhere or not at all)."""
+    start = timezone.now().replace(microsecond=0) - timedelta(days=days_ago, hours=3)
+    values = {
+        "title": "Kiezspaziergang Nordstadt", "start": start, "end": start + timedelta(hours=2),
+        "place_name": "Nachbarschaftstreff", "lab": lab, "target_groups": ["older-people"],
+    }
+    return event_create(actor=SYSTEM, **(values | fields))
+
+
+def checked_in(event: Event, number: int, **fields) -> Registration:
+    """Person ``number`` registered, confirmed and checked in at the door."""
+    from events.registrations.services import registration_check_in
+
+    registration = registered(event, number, **fields)
+    return registration_check_in(event=event, code=registration.code, actor=SYSTEM)

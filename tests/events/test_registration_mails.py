@@ -14,6 +14,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from events.closing.feedback import feedback_invite
 from events.models import Registration
 from events.registrations.services import (
     registration_cancel,
@@ -127,6 +128,26 @@ def test_the_reminder_goes_out_the_day_before_once_with_the_event_attached(lab, 
         assert registrations_remind(now=timezone.now()) == 0
     reminder = inbox.last("Morgen")
     assert [part.get_filename() for part in reminder.iter_attachments()] == ["check-in-code.png", "event.ics"]
+
+
+def test_the_feedback_mail_arrives_after_the_event_in_the_registrants_language(lab, inbox):
+    lab.email = "kontakt@testlabor.example"
+    lab.save()
+    event = seated_event(lab)
+    german, english = registered(event, 1), registered(event, 2, language="en", name="Sam")
+    assert feedback_invite(now=event.end + timedelta(hours=3)) == 2
+    message = inbox.last("Wie war es?")
+    assert message["To"] == "person1@example.org"
+    text = body_text(message)
+    link = f"http://127.0.0.1:8000/registrations/{token_of(german)}/feedback"
+    assert text.startswith("Hallo Person 1,") and link in text and "anonym" in text
+    assert "stornieren" not in text and "kontakt@testlabor.example" in text
+    html = body_html(message)
+    assert '<html lang="de">' in html and f'<a href="{link}"' in html and "<h1" in html
+    assert not list(message.iter_attachments())  # no ticket, no calendar: the event is over
+    english_mail = inbox.last("How was it?")
+    assert english_mail["To"] == "person2@example.org" and "Hello Sam," in body_text(english_mail)
+    assert f"/registrations/{token_of(english)}/feedback" in body_text(english_mail)
 
 
 def test_a_mail_that_cannot_be_sent_is_retried_then_recorded_and_the_registration_stays(lab, settings, tasks_at_once):

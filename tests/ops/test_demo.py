@@ -13,9 +13,10 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from events.models import Event
-from hub.choices import PUBLISHED, EventStatus, Phase
-from hub.models import Lab
+from events.closing.impact import impact_of_year
+from events.models import ClosingReport, Event
+from hub.choices import PUBLISHED, VULNERABLE_GROUPS, EventStatus, Phase
+from hub.models import ChangeLogEntry, Lab
 from hub.selectors import NodeNotInitialised
 from methods.models import MethodCard
 from ops.demo import DemoContentError, DemoReport, demo_seed
@@ -136,6 +137,20 @@ def test_events_mix_modes_registration_and_status(node) -> None:
     assert events.filter(status=EventStatus.POSTPONED).count() == 1
     assert any(event.languages == ["de", "en"] for event in events)
     assert events.filter(is_free=True).count() > events.count() / 2
+
+
+@pytest.mark.django_db
+def test_past_events_have_published_closing_reports_with_feedback_so_the_impact_view_is_not_empty(node) -> None:
+    demo_seed(now=NOW)
+    reports = list(ClosingReport.objects.select_related("event", "event__lab"))
+    assert len(reports) == 6 and all(report.published and report.event.end < NOW for report in reports)
+    assert len({report.event.lab_id for report in reports}) == 2
+    assert sum(report.feedback_count for report in reports) >= 30 and sum(len(report.quotes) for report in reports) == 4
+    assert {group for report in reports for group in report.target_groups_reached} >= set(VULNERABLE_GROUPS)
+    assert {report.staircase_step for report in reports} >= {3, 4, 5, 6}
+    assert all("closingReport" in ChangeLogEntry.objects.get(iri=report.event.iri).document for report in reports)
+    impact = impact_of_year(year=2025)
+    assert impact.total().reports == 6 and impact.total().attendees == 132
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -15,6 +16,20 @@ from tests.conftest import PROJECT_DIR, OutputWatcher, free_port
 from tests.ops.test_runnode import processes_with_env
 
 pytestmark = pytest.mark.network
+
+
+def closing_reports(node: str, origin: str) -> int:
+    """How many published closing reports of ``origin``'s events ``node`` holds (a mirror's, or its own)."""
+    with urllib.request.urlopen(f"{node}/api/events/?origin={origin}&upcoming=false&page_size=100", timeout=10) as response:
+        events = json.loads(response.read())["results"]
+    found = 0
+    for event in events:
+        try:
+            with urllib.request.urlopen(f"{node}/api/events/{event['uuid']}/closing-report/", timeout=10):
+                found += 1
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+    return found
 
 
 def test_three_nodes_come_up_peered_with_demo_content_and_stop_on_ctrl_c(tmp_path):
@@ -38,6 +53,9 @@ def test_three_nodes_come_up_peered_with_demo_content_and_stop_on_ctrl_c(tmp_pat
         with urllib.request.urlopen(f"http://127.0.0.1:{port + 2}/api/methods/?origin=http://127.0.0.1:{port}/",
                                     timeout=10) as response:
             assert json.loads(response.read())["count"] > 0, "Berlin mirrors Wiesbaden's methods"
+        assert "impact view" in output
+        for origin in (port, port + 1, port + 2):
+            assert closing_reports(f"http://127.0.0.1:{port + 2}", f"http://127.0.0.1:{origin}/") == 6
     finally:
         os.killpg(demo.pid, signal.SIGINT)
         demo.wait(timeout=60)

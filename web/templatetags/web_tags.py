@@ -16,6 +16,7 @@ from hub import choices
 from hub.models import Lab
 from hub.roles import grants_of
 from web import links, text
+from web.closing import STAIRCASE_LEVELS
 
 register = template.Library()
 
@@ -56,6 +57,21 @@ def labels(values: list[str], kind: str) -> list[str]:
     """The translated labels of controlled values (unknown values as they are)."""
     names = dict(CHOICE_LISTS[kind].choices)
     return [str(names.get(value, value)) for value in values or []]
+
+
+@register.filter
+def index(container: Any, key: Any) -> Any:
+    """``container[key]`` for a list, dict or Counter (a Counter's missing key is 0); None when there is none."""
+    try:
+        return container[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.filter
+def staircase_level_label(step: int) -> str:
+    """Whether a step of the impact staircase is output, outcome or impact, in the reader's language."""
+    return str(STAIRCASE_LEVELS[choices.staircase_level(int(step))])
 
 
 @register.filter

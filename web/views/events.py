@@ -10,15 +10,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from events.calendar import calendar_bytes
+from events.closing.figures import FeedbackSummary
+from events.closing.selectors import closing_report_for_reader
 from events.filters import EventFilterSet
-from events.models import Event
+from events.models import ClosingReport, Event
 from events.selectors import event_for_reader, events_listed
 from events.services import EVENT_FIELDS, event_create, event_delete, event_update
 from hub.access import can_see_drafts, can_see_network
+from hub.choices import EventStatus
 from hub.negotiation import CALENDAR
 from hub.roles import grants_of, labs_editable, raise_unless_may_edit
 from hub.selectors import local_node
@@ -26,6 +30,7 @@ from hub.services.items import MirroredItemError
 from methods.selectors import methods_visible
 from web.access import confirm_delete, page, writer_required
 from web.agenda import agenda_events
+from web.closing import MethodUsed, methods_used
 from web.forms import EventForm, form_add_service_errors
 from web.items import gone_response, item_response
 from web.jsonld import event_schema_org
@@ -78,6 +83,26 @@ class EventPage:
     def registration(self) -> RegistrationOffer | None:
         """The seats and the form to register, for an event people register for on its node."""
         return registration_offer(self.event)
+
+    @cached_property
+    def closing(self) -> ClosingReport | None:
+        """The event's closing report, once its lab published it."""
+        return closing_report_for_reader(event=self.event, actor=None)
+
+    @cached_property
+    def closing_methods(self) -> list[MethodUsed]:
+        """The methods the published closing report says were used, with their titles where this node holds them."""
+        return methods_used(self.closing, include_network=self.include_network) if self.closing else []
+
+    @cached_property
+    def closing_feedback(self) -> FeedbackSummary | None:
+        """The participants' feedback as the published closing report gives it."""
+        return FeedbackSummary(list(self.closing.feedback_ratings), list(self.closing.quotes)) if self.closing else None
+
+    @cached_property
+    def is_over(self) -> bool:
+        """Whether the event has ended (its closing report can be written)."""
+        return self.event.end <= timezone.now() and self.event.status != EventStatus.CANCELLED
 
     @cached_property
     def methods(self) -> list:

@@ -27,6 +27,7 @@ def network_overview(request: HttpRequest) -> HttpResponse:
         "nodes": network.nodes_with_counts(include_network=include_network),
         "labs": network.labs_with_counts(include_network=include_network),
         "peers": network.peers_with_last_run() if grants_of(request.user).node_admin else None,
+        "sees_impact": grants_of(request.user).coordinates,
         "months": months, "month_names": month_names, "per_lab": per_lab,
         "per_lab_chart": column_grid(
             id="chart-events", title=_("Events per lab and month"),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "methods",
     "events",
     "ideas",
+    "experience",
     "federation",
     "api",
     "web",

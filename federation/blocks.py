@@ -23,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from events.models import Event
+from experience.models import ExperienceReport
+from experience.selectors import report_method_iris
+from experience.services import method_experience_recount
 from federation.models import AllowedOrigin, Block, CursorRewind, Peer
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM, raise_unless_node_admin
@@ -229,9 +232,11 @@ def origin_remove_held(origin: str) -> dict[str, int]:
         return {}
     entries = ChangeLogEntry.objects.filter(origin_id__in=nodes)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
-    for model in (MethodCard, Event, Idea, Lab):  # the ORM's delete, which also removes a card's steps
+    counted = report_method_iris(ExperienceReport.objects.filter(origin_id__in=nodes))
+    for model in (MethodCard, Event, Idea, ExperienceReport, Lab):  # the ORM's delete, which also removes a card's steps
         model.objects.filter(origin_id__in=nodes).delete()
     entries.delete()
+    method_experience_recount(method_iris=counted)
     return counts
 
 
@@ -242,9 +247,11 @@ def items_remove_held(iris: list[str]) -> dict[str, int]:
     """
     entries = ChangeLogEntry.objects.filter(iri__in=iris, origin__is_local=False)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
-    for model in (MethodCard, Event, Lab):  # the ORM's delete, which also removes a card's steps
+    counted = report_method_iris(ExperienceReport.objects.filter(iri__in=iris, origin__is_local=False))
+    for model in (MethodCard, Event, Idea, ExperienceReport, Lab):  # the ORM's delete, which also removes a card's steps
         model.objects.filter(iri__in=iris, origin__is_local=False).delete()
     entries.delete()
+    method_experience_recount(method_iris=counted)
     return counts
 
 

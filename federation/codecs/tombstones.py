@@ -8,7 +8,7 @@ from typing import Any
 from federation.codecs.common import ITEM_CONTEXT, Decoded, instant, raise_if_context_wrong
 from federation.codecs.shape import Reader
 
-FORMER_TYPES = ("Lab", "Event", "MethodCard", "Idea")
+FORMER_TYPES = ("Lab", "Event", "MethodCard", "Idea", "ExperienceReport")
 
 
 def tombstone_to_document(*, iri: str, former_type: str, version: int, deleted: datetime) -> dict[str, Any]:

@@ -9,7 +9,7 @@ list (``api/views.py``) combine it with ``methods.filters.MethodFilterSet``.
 from __future__ import annotations
 
 import django_filters as filters
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import IntegerField, JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from experience.models import Audience, ExperienceReport, MethodExperience
@@ -20,11 +20,16 @@ MOST_LABS = 1000
 
 
 def with_experience(queryset: QuerySet, *, include_network: bool) -> QuerySet:
-    """Items annotated with ``experience_reports`` and ``experience_labs``: the kept figures for their IRI, 0 without."""
+    """Items annotated with the kept figures for their IRI: ``experience_reports`` and ``experience_labs`` (0
+    without reports) and ``experience_worked`` (the target groups a report with fit 4 or 5 reached).
+
+    Each is a subquery on the figures' unique index, computed only for the rows a query returns or sorts.
+    """
     kept = MethodExperience.objects.filter(method_iri=OuterRef("iri"), audience=audience_for(include_network))
     return queryset.annotate(
         experience_reports=Coalesce(Subquery(kept.values("reports")[:1]), Value(0), output_field=IntegerField()),
         experience_labs=Coalesce(Subquery(kept.values("labs")[:1]), Value(0), output_field=IntegerField()),
+        experience_worked=Subquery(kept.values("worked_groups")[:1], output_field=JSONField()),
     )
 
 
@@ -37,17 +42,20 @@ class MethodExperienceFilters(filters.FilterSet):
     """Filters by the network's experience with a method: tried in at least N labs, worked with a target group.
 
     A method "worked with" a target group when a report reaching that group gave it a fit of 4 or 5.
-    Pass ``include_network`` so that a reader counts only the reports they may see.
+    Pass ``include_network`` (or set ``include_network_default`` on a subclass) so that a reader counts
+    only the reports they may see.
     """
+
+    include_network_default = False
 
     tried_in_labs = filters.NumberFilter(method="filter_tried_in_labs", min_value=1, max_value=MOST_LABS,
                                          label="tried in at least this many labs")
     worked_with = filters.ChoiceFilter(method="filter_worked_with", choices=TargetGroup.choices,
                                        label="worked with this target group (a report reaching it with fit 4 or 5)")
 
-    def __init__(self, *args, include_network: bool = False, **kwargs) -> None:
+    def __init__(self, *args, include_network: bool | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.include_network = include_network
+        self.include_network = self.include_network_default if include_network is None else include_network
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Annotate the figures first, so that the ordering (most tried) and the facets can read them."""

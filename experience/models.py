@@ -12,6 +12,8 @@ import uuid
 
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hub.choices import License, StaircaseStep, TargetGroup
@@ -85,7 +87,18 @@ class ExperienceReport(FederatedItem):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lab_id or '?'} – {self.date.isoformat() if self.date else '?'}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """How pages name a report: by the day the method was used."""
+        day = date_format(self.date, "DATE_FORMAT") if self.date else "?"
+        return gettext("Experience report of %(date)s") % {"date": day}
+
+    @property
+    def anchor(self) -> str:
+        """The id of the report's heading where pages show it in full."""
+        return f"report-{self.uuid}"
 
 
 class Audience(models.TextChoices):

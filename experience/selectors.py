@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,12 @@ class Experience:
     target_groups: dict[str, int] = field(default_factory=dict)
     worked_groups: list[str] = field(default_factory=list)
     staircase: dict[int, int] = field(default_factory=dict)
+    counted_at: datetime | None = None
+
+    @property
+    def reached_groups(self) -> list[tuple[str, int]]:
+        """The target groups reached, with their counts, in the order of the controlled list."""
+        return [(group, self.target_groups[group]) for group in TargetGroup.values if self.target_groups.get(group)]
 
     def as_data(self) -> dict[str, Any]:
         """The figures as the API and the method's experience document give them: every group and step named."""
@@ -55,6 +62,7 @@ def method_experience(*, method_iri: str, include_network: bool) -> Experience:
         target_groups=dict(row.target_groups),
         worked_groups=list(row.worked_groups),
         staircase={int(step): count for step, count in row.staircase.items()},
+        counted_at=row.counted_at,
     )
 
 

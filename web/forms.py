@@ -501,6 +501,7 @@ class ExperienceReportForm(Sections, forms.Form):
     def __init__(self, *args: Any, labs: QuerySet[Lab], methods: list[tuple[str, str]], events: list[tuple[str, str]],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["staircase_step"].choices = [(value, f"{value}. {label}") for value, label in StaircaseStep.choices]
         self.fields["method_iri"].choices = [("", _("Choose a method")), *methods]
         self.fields["event_iri"].choices = [("", _("No event")), *events]
         self.fields["lab"].queryset = labs

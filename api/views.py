@@ -168,10 +168,14 @@ class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return methods_listed(include_network=sees_network_items(self.request))
 
     def retrieve(self, request: Request, uuid: str) -> Response:
-        """The method card, and the kept figures of the reports about it that the reader may see."""
-        method = self.get_object()
-        figures = method_experience(method_iri=method.iri, include_network=sees_network_items(request))
-        return Response(MethodDetailOutputSerializer(method, context={"experience": figures.as_data()}).data)
+        """The method card, and the kept figures of the reports about it that the reader may see (kept like a list)."""
+
+        def make() -> Response:
+            method = self.get_object()
+            figures = method_experience(method_iri=method.iri, include_network=sees_network_items(request))
+            return Response(MethodDetailOutputSerializer(method, context={"experience": figures.as_data()}).data)
+
+        return self.kept(request, make)
 
     @extend_schema(
         summary="Create a method card",

@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 URL = "/api/experience-reports/"
 
 
+@pytest.fixture(autouse=True)
+def head_read_every_time(settings):
+    """Anonymous readers take the change log's head anew on every request (by default at most every second)."""
+    settings.HUB_API_HEAD_SECONDS = 0
+
+
 @pytest.fixture
 def method(lab):
     return make_method(lab, title="Spaziergangsinterview")

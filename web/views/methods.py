@@ -18,6 +18,7 @@ from experience.models import ExperienceReport
 from experience.selectors import Experience, method_experience, reports_about
 from hub.access import can_see_drafts, can_see_network
 from hub.choices import TargetGroup, Visibility
+from hub.negotiation import HTML, JSON_LD, preferred_type
 from hub.roles import grants_of, labs_editable, raise_unless_may_edit
 from hub.services.items import MirroredItemError
 from methods.models import MethodCard
@@ -42,32 +43,42 @@ from web.forms import (
     steps_more,
 )
 from web.items import gone_response, item_response
+from web.kept import kept_page
 from web.paging import PAGE_SIZES
 
 LATEST_REPORTS = 5
 
 
 def method_list(request: HttpRequest) -> HttpResponse:
-    """The catalog: search and filters with counts, and the methods with their lab and city."""
-    catalog = catalog_methods(data=request.GET, include_network=can_see_network(request))
-    return page(request, "web/methods/method_list.html", {
-        "catalog": catalog, "orderings": ORDERINGS, "page_sizes": PAGE_SIZES, "per_page": catalog.page.paginator.per_page,
-    })
+    """The catalog: search and filters with counts, and the methods with their lab and city (kept for anonymous readers)."""
+
+    def render(extra: dict) -> HttpResponse:
+        catalog = catalog_methods(data=request.GET, include_network=can_see_network(request))
+        return page(request, "web/methods/method_list.html", {
+            "catalog": catalog, "orderings": ORDERINGS, "page_sizes": PAGE_SIZES,
+            "per_page": catalog.page.paginator.per_page, **extra,
+        })
+
+    return kept_page(request, render)
 
 
 def method_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """A method card as a page or as its signed document."""
-    method = method_for_reader(
-        uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request)
-    )
-    if method is None:
-        return gone_response(request, f"/methods/{uuid}")
-    response = item_response(
-        request, method, template="web/methods/method_detail.html", context={"method_page": MethodPage(request, method)}
-    )
-    # The node's own figures live apart from the signed document, which is served unchanged.
-    response["Link"] = experience_link(request.build_absolute_uri(reverse("method-experience", kwargs={"uuid": uuid})))
-    return response
+    """A method card as a page (kept for anonymous readers) or as its signed document."""
+
+    def render(extra: dict) -> HttpResponse:
+        method = method_for_reader(
+            uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request)
+        )
+        if method is None:
+            return gone_response(request, f"/methods/{uuid}")
+        response = item_response(request, method, template="web/methods/method_detail.html",
+                                 context={"method_page": MethodPage(request, method), **extra})
+        # The node's own figures live apart from the signed document, which is served unchanged.
+        figures = request.build_absolute_uri(reverse("method-experience", kwargs={"uuid": uuid}))
+        response["Link"] = experience_link(figures)
+        return response
+
+    return kept_page(request, render, variant=preferred_type(request, [HTML, JSON_LD]) or "")
 
 
 class MethodPage:

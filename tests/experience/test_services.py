@@ -153,3 +153,16 @@ def test_the_recount_of_every_method_gives_what_the_writes_kept(write, remote_no
     counted = {(row.method_iri, row.audience): row.reports for row in MethodExperience.objects.all()}
     assert counted == kept | {(METHOD, "public"): 2, (METHOD, "network"): 2}
     assert method_experience(method_iri=METHOD, include_network=False).cities == ["Fernstadt", "Teststadt"]
+
+
+def test_experience_recount_counts_every_method_again(write, lab):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    write()
+    MethodExperience.objects.all().delete()
+    out = StringIO()
+    call_command("experience_recount", stdout=out)
+    assert out.getvalue() == "Counted the experience figures of 1 methods again.\n"
+    assert method_experience(method_iri=METHOD, include_network=False).reports == 1

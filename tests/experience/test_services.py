@@ -166,3 +166,13 @@ def test_experience_recount_counts_every_method_again(write, lab):
     call_command("experience_recount", stdout=out)
     assert out.getvalue() == "Counted the experience figures of 1 methods again.\n"
     assert method_experience(method_iri=METHOD, include_network=False).reports == 1
+
+
+def test_a_lab_with_experience_reports_is_not_deleted(report, lab):
+    from hub.services.labs import lab_delete
+
+    with pytest.raises(ValidationError, match="Erfahrungsberichte"):
+        lab_delete(lab=lab, actor=SYSTEM)
+    experience_report_delete(report=report, actor=SYSTEM)
+    lab_delete(lab=lab, actor=SYSTEM)
+    assert ChangeLogEntry.objects.get(iri=lab.iri).deleted

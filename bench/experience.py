@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.catalog import uncached_seconds
+from bench.catalog import rounds_of, uncached_seconds
 from bench.load import Load, load
 from bench.node import BenchNode, Template, psql
 from bench.report import Row, median, say, spread
@@ -92,17 +92,9 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         for name, seconds in uncached.items():
             say(f"  not yet kept, {name}: median {median(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms "
                 f"({len(seconds)} requests, one client)")
-        results: dict[str, list[Load]] = {name: [] for name in paths}
         for name, mix in paths.items():  # warm the workers, the database's cache and each worker's kept pages
             load(node.base_url, mix, seconds=WARM_SECONDS[name], headers=ACCEPT)
-        for round_number in range(sizes.rounds):
-            for name, mix in paths.items():
-                result = load(node.base_url, mix, seconds=sizes.seconds, headers=ACCEPT)
-                if result.failures:
-                    raise RuntimeError(f"{name}: {result.failures} requests failed or were not 2xx")
-                results[name].append(result)
-                say(f"  round {round_number + 1} {name}: {result.requests_per_second:,.0f} req/s, "
-                    f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
+        results = rounds_of(node.base_url, paths, rounds=sizes.rounds, seconds=sizes.seconds, headers=ACCEPT)
     finally:
         node.stop()
         node.drop()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -83,17 +84,25 @@ def list_cache_key(request: Request) -> str:
 
 
 class CachedListMixin:
-    """``list`` answered from the cache when the same page was rendered since the last change."""
+    """``list`` answered from the cache when the same page was rendered since the last change.
+
+    ``kept`` does the same for any other answer of the view that depends only on what ``list_cache_key``
+    names (a method card's detail with its experience figures).
+    """
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:
         """The kept page, or a new one that is rendered once and kept when it succeeds."""
+        return self.kept(request, lambda: super(CachedListMixin, self).list(request, *args, **kwargs))
+
+    def kept(self, request: Request, make: Callable[[], Response]) -> HttpResponse:
+        """The kept answer for this request, or ``make()``'s, rendered once and kept when it succeeds."""
         if request.accepted_renderer.format != "json":
-            return super().list(request, *args, **kwargs)
+            return make()
         key = list_cache_key(request)
         cache = caches[PAGES_CACHE]
         body = cache.get(key)
         if body is None:
-            response: Response = super().list(request, *args, **kwargs)
+            response: Response = make()
             if response.status_code != 200:
                 return response
             body = request.accepted_renderer.render(response.data, request.accepted_media_type,

@@ -23,7 +23,13 @@ from api.fields import ANY_TEXT
 from api.permissions import WRITE_SCOPE
 from events.registrations.tokens import TOKEN_PATTERN
 from hub.access import READING_SCOPES
+from hub.choices import PUBLISHED, Visibility
 from hub.problems import PROBLEM_CONTENT_TYPE
+
+
+def published_visibilities() -> list[tuple[str, str]]:
+    """The visibilities of a published item (public, network), for the schema's enumeration of their name."""
+    return [(value, label) for value, label in Visibility.choices if value in PUBLISHED]
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

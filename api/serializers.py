@@ -54,6 +54,9 @@ from events.models import (
 )
 from events.models import Registration as EventRegistration
 from events.registrations.services import MAX_NAME, MAX_TEXT
+from experience.models import MINUTES_IN_A_WEEK as REPORT_MOST_MINUTES
+from experience.models import MOST_PARTICIPANTS, ExperienceReport, Fit
+from experience.models import TEXT_MAX as REPORT_TEXT_MAX
 from hub.choices import (
     PUBLISHED,
     AccessibilityFeature,
@@ -756,3 +759,109 @@ class FeedbackQuoteInputSerializer(serializers.Serializer):
         """Refuse any field but ``quoted``."""
         raise_if_unknown_fields(FeedbackAnswer, self.initial_data, self.fields)
         return attrs
+
+
+# --- experience reports -----------------------------------------------------------------------
+
+
+class MethodExperienceSerializer(serializers.Serializer):
+    """What the network reported about a method, as this node counted it (not signed by the method's origin).
+
+    Only the reports the reader may see are counted: public ones for everyone, network ones too for
+    peers and staff. Kept up to date whenever a report is written, mirrored, changed or removed.
+    """
+
+    reports = serializers.IntegerField(help_text="Experience reports about the method.")
+    labs = serializers.IntegerField(help_text="Labs that wrote them.")
+    cities = serializers.IntegerField(help_text="Cities those labs are in.")
+    participants = serializers.IntegerField(help_text="Participants of all reported uses together.")
+    median_fit = serializers.FloatField(allow_null=True, help_text="The median fit, 1 to 5 (null without reports).")
+    target_groups = serializers.DictField(child=serializers.IntegerField(),
+                                          help_text="Reports reaching each target group (every group named).")
+    staircase = serializers.DictField(child=serializers.IntegerField(),
+                                      help_text="Reports per highest step on the impact staircase, \"1\" to \"7\".")
+
+
+class MethodDetailOutputSerializer(MethodOutputSerializer):
+    """A method card with its steps and the network's experience with it."""
+
+    experience = MethodExperienceSerializer(read_only=True)
+
+    class Meta(MethodOutputSerializer.Meta):
+        fields = (*MethodOutputSerializer.Meta.fields, "experience")
+
+    def to_representation(self, method: MethodCard) -> dict:
+        """The card as in the list, then the figures given in the context (``experience``)."""
+        return super().to_representation(method) | {"experience": self.context["experience"]}
+
+
+class ExperienceReportOutputSerializer(ItemOutputSerializer):
+    """An experience report, local or mirrored: which method, which lab, who was reached, how it went."""
+
+    method = serializers.URLField(source="method_iri", read_only=True, help_text="The method's IRI.")
+    event = serializers.CharField(source="event_iri", read_only=True, help_text="The event's IRI, or empty.")
+    lab = LabReferenceSerializer(read_only=True, allow_null=True)
+    target_groups = serializers.ListField(child=serializers.ChoiceField(TargetGroup.choices), read_only=True)
+
+    class Meta:
+        model = ExperienceReport
+        fields = ("uuid", *ITEM_FIELDS, "method", "event", "lab", "date", "participants", "target_groups",
+                  "time_needed", "adapted", "worked", "watch_out", "fit", "staircase_step", "license")
+
+
+class DayField(serializers.DateField):
+    """A calendar day as a JSON string, ``YYYY-MM-DD``."""
+
+    def to_internal_value(self, value: object):
+        """The day, if JSON gave it as a string in ISO 8601 (a number is no day)."""
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+class ExperienceReportInputSerializer(serializers.Serializer):
+    """An experience report as a client writes it: the method used (its IRI), the lab, the day and how it went.
+
+    ``method`` and ``event`` name a method card and an event this node holds (its own or mirrored); the
+    date lies between 2000 and today. The licence is always CC BY-SA 4.0.
+    """
+
+    method = HttpUrlField(max_length=300, help_text="The IRI of a method card this node holds (its own or mirrored).")
+    event = HttpUrlField(max_length=300, allow_blank=True, default="",
+                         help_text="The IRI of the event the method was used at, if any (an event this node holds).")
+    lab = LabField(help_text="The IRI of the lab of this node that used the method.")
+    date = DayField(help_text="The day the method was used.")
+    participants = WholeNumberField(min_value=0, max_value=MOST_PARTICIPANTS)
+    target_groups = ChoiceListField(TargetGroup.choices, help_text="The target groups reached.")
+    time_needed = WholeNumberField(min_value=1, max_value=REPORT_MOST_MINUTES, allow_null=True, default=None,
+                                   help_text="The time actually needed, in minutes.")
+    adapted = optional_text(REPORT_TEXT_MAX)
+    worked = optional_text(REPORT_TEXT_MAX)
+    watch_out = optional_text(REPORT_TEXT_MAX)
+    fit = serializers.ChoiceField(Fit.choices, help_text="How well the method fitted: 1 (not at all) to 5 (very well).")
+    staircase_step = serializers.ChoiceField(StaircaseStep.choices,
+                                             help_text="The highest step reached on the impact staircase, 1 to 7.")
+    visibility = serializers.ChoiceField([(v, label) for v, label in Visibility.choices if v in PUBLISHED],
+                                         default=Visibility.PUBLIC)
+
+    NAMES = {"method": "method_iri", "event": "event_iri"}  # the API's names of the model's fields
+
+    def to_internal_value(self, data: object) -> dict:
+        """Refuse JSON that is not whole numbers for the fit and the step (DRF's choice field would take "4")."""
+        if isinstance(data, dict):
+            for name in ("fit", "staircase_step"):
+                if name in data and (isinstance(data[name], bool) or not isinstance(data[name], int)):
+                    raise serializers.ValidationError({name: [_("Give a whole number.")]})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:
+        """Refuse unknown fields, and a method or event this node does not hold; name the fields as the model does."""
+        raise_if_unknown_fields(ExperienceReport, self.initial_data, self.fields)
+        errors = {}
+        for name, model in (("method", MethodCard), ("event", Event)):
+            iri = attrs.get(name)
+            if iri and not model.objects.filter(iri=iri).exclude(visibility=Visibility.DRAFT).exists():
+                errors[name] = [_("This node holds no published item at %(iri)s.") % {"iri": iri}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {self.NAMES.get(name, name): value for name, value in attrs.items()}

@@ -15,6 +15,7 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("labs", views.LabViewSet, basename="lab")
 router.register("nodes", views.NodeViewSet, basename="node")
 router.register("ideas", views.IdeaViewSet, basename="idea")
+router.register("experience-reports", views.ExperienceReportViewSet, basename="experience-report")
 
 # Swagger UI under the node's Content-Security-Policy: its start script is a file of its own (the split
 # view serves it at ?script), its style too (the template); its stylesheet draws icons as data: images.

@@ -32,6 +32,8 @@ from api.serializers import (
     ClosingReportOutputSerializer,
     EventInputSerializer,
     EventOutputSerializer,
+    ExperienceReportInputSerializer,
+    ExperienceReportOutputSerializer,
     FeedbackAnswerSerializer,
     FeedbackOutputSerializer,
     FeedbackQuoteInputSerializer,
@@ -45,6 +47,7 @@ from api.serializers import (
     IdeaSubmittedSerializer,
     LabOutputSerializer,
     MethodAdaptInputSerializer,
+    MethodDetailOutputSerializer,
     MethodInputSerializer,
     MethodOutputSerializer,
     NodeOutputSerializer,
@@ -79,8 +82,15 @@ from events.registrations.services import (
 from events.registrations.tokens import registration_by_token
 from events.selectors import events_listed, events_writable
 from events.services import event_cancel, event_create, event_delete, event_update
+from experience.filters import EXPERIENCE_ORDERINGS, MethodExperienceFilters, ReportFilterSet
+from experience.selectors import method_experience, reports_visible, reports_writable
+from experience.services import (
+    experience_report_create,
+    experience_report_delete,
+    experience_report_update,
+)
 from federation.throttle import request_wait
-from hub.filters import LabFilterSet
+from hub.filters import LabFilterSet, StableOrderingFilter
 from hub.roles import grants_of, labs_editable
 from hub.selectors import labs_listed, nodes_listed
 from ideas.filters import IdeaFilterSet
@@ -105,6 +115,20 @@ from methods.selectors import methods_listed, methods_writable
 from methods.services import method_adapt, method_create, method_delete, method_update
 
 WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy", "cancel", "checkins"})
+
+
+class MethodCatalogFilterSet(MethodExperienceFilters, MethodFilterSet):
+    """The method cards' filters with the network's experience: tried in at least N labs, worked with a group,
+    and ``ordering=-experience_reports`` for the most tried (``-experience_labs``: tried by the most labs)."""
+
+    ordering = StableOrderingFilter(fields=("title", "date_modified", "date_created", "duration_min", *EXPERIENCE_ORDERINGS))
+
+    class Meta(MethodFilterSet.Meta):
+        pass
+
+    def __init__(self, *args, request: Request | None = None, **kwargs) -> None:
+        include_network = sees_network_items(request) if request is not None else False
+        super().__init__(*args, request=request, include_network=include_network, **kwargs)
 LIST_PROBLEMS = problems(400, 401, 404)
 DETAIL_PROBLEMS = problems(401, 404)
 CREATE_PROBLEMS = problems(400, 401, 403, 413, 415)
@@ -137,20 +161,36 @@ def created(data: dict, request: Request, url_name: str) -> Response:
                                      description="fits into this many minutes")],
         responses={200: MethodOutputSerializer, **LIST_PROBLEMS},
     ),
-    retrieve=extend_schema(summary="Show a method card", responses={200: MethodOutputSerializer, **DETAIL_PROBLEMS}),
+    retrieve=extend_schema(
+        summary="Show a method card with the network's experience with it",
+        description="`experience` holds the figures of the experience reports about the method that this node "
+        "holds and the reader may see, counted by this node (they are not part of the document the method's "
+        "origin signed).",
+        responses={200: MethodDetailOutputSerializer, **DETAIL_PROBLEMS},
+    ),
 )
 class MethodViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Method cards, local and mirrored; this node's own can be written, any can be adapted."""
 
     lookup_field = "uuid"
     serializer_class = MethodOutputSerializer
-    filterset_class = MethodFilterSet
+    filterset_class = MethodCatalogFilterSet
 
     def get_queryset(self) -> QuerySet:
         """Writes find any method card and let the services guard it; reads see what the reader may."""
         if self.action in WRITE_ACTIONS:
             return methods_writable()
         return methods_listed(include_network=sees_network_items(self.request))
+
+    def retrieve(self, request: Request, uuid: str) -> Response:
+        """The method card, and the kept figures of the reports about it that the reader may see (kept like a list)."""
+
+        def make() -> Response:
+            method = self.get_object()
+            figures = method_experience(method_iri=method.iri, include_network=sees_network_items(request))
+            return Response(MethodDetailOutputSerializer(method, context={"experience": figures.as_data()}).data)
+
+        return self.kept(request, make)
 
     @extend_schema(
         summary="Create a method card",
@@ -659,3 +699,54 @@ class RegistrationDataView(RegistrationTokenView):
     def get(self, request: Request, token: str) -> Response:
         """The registration's data, as the right of access asks."""
         return Response(RegistrationDataSerializer(self.registration(token)).data, headers=NOT_STORED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List experience reports",
+                       responses={200: ExperienceReportOutputSerializer, **LIST_PROBLEMS}),
+    retrieve=extend_schema(summary="Show an experience report",
+                           responses={200: ExperienceReportOutputSerializer, **DETAIL_PROBLEMS}),
+)
+class ExperienceReportViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Experience reports with methods, local and mirrored; this node's own are written by their labs' editors."""
+
+    lookup_field = "uuid"
+    serializer_class = ExperienceReportOutputSerializer
+    filterset_class = ReportFilterSet
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        """Writes find any report and let the services guard it; reads see what the reader may."""
+        if self.action in WRITE_ACTIONS:
+            return reports_writable()
+        return reports_visible(include_network=sees_network_items(self.request))
+
+    @extend_schema(
+        summary="Write an experience report",
+        description="For the lab editors of the report's lab and node administrators, scope `write`. The report is "
+        "published at once (`visibility` public or network), signed, and counted in the method's `experience`.",
+        request=ExperienceReportInputSerializer,
+        responses={201: ExperienceReportOutputSerializer, **CREATE_PROBLEMS},
+    )
+    def create(self, request: Request) -> Response:
+        """Write a report of one of this node's labs about a method this node holds."""
+        data = validated_data(ExperienceReportInputSerializer, request)
+        report = experience_report_create(actor=request_actor(request), **data)
+        return created(ExperienceReportOutputSerializer(report).data, request, "api:experience-report-detail")
+
+    @extend_schema(
+        summary="Change fields of an experience report",
+        request=ExperienceReportInputSerializer,
+        responses={200: ExperienceReportOutputSerializer, **UPDATE_PROBLEMS},
+    )
+    def partial_update(self, request: Request, uuid: str) -> Response:
+        """Change the given fields of a report of this node; the figures follow."""
+        data = validated_data(ExperienceReportInputSerializer, request, partial=True)
+        report = experience_report_update(report=self.get_object(), actor=request_actor(request), **data)
+        return Response(ExperienceReportOutputSerializer(report).data)
+
+    @extend_schema(summary="Delete an experience report", responses={204: None, **GUARDED_PROBLEMS})
+    def destroy(self, request: Request, uuid: str) -> Response:
+        """Delete a report of this node, leaving a tombstone; its method's figures no longer count it."""
+        experience_report_delete(report=self.get_object(), actor=request_actor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

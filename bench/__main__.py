@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only federation|catalog|registrations|propagation] [--json FILE]``: run the benchmarks, print the table.
+"""``python -m bench [--quick] [--only federation|catalog|registrations|experience|propagation] [--json FILE]``: run the benchmarks, print the table.
 
 The full run takes about forty minutes on two cores (the 20-node propagation twenty of them); ``--quick`` runs every benchmark on small sizes
 and short loads (a few minutes), for checking that they work rather than for the figures.
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import catalog, federation, propagation, registrations
+from bench import catalog, experience, federation, propagation, registrations
 from bench.machine import load_average, machine
 from bench.report import as_json, say, table
 
@@ -23,7 +23,7 @@ ROOT = Path("/tmp/bench-run")
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and short loads (a few minutes)")
-    parser.add_argument("--only", choices=("federation", "catalog", "registrations", "propagation"),
+    parser.add_argument("--only", choices=("federation", "catalog", "registrations", "experience", "propagation"),
                         help="run one of the suites")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON to this file")
     parser.add_argument("--root", type=Path, default=ROOT, help=f"data folders of the nodes (default {ROOT})")
@@ -52,6 +52,12 @@ def main(argv: list[str]) -> int:
             say("Registrations (PostgreSQL):")
             sizes = registrations.QUICK if args.quick else registrations.FULL
             rows += registrations.run(args.root / "registrations", sizes)
+    if args.only in (None, "experience"):
+        if here.postgresql == "not reachable":
+            say("Experience: skipped, PostgreSQL does not answer on 127.0.0.1:5432 (user postgres).")
+        else:
+            say("Experience reports (PostgreSQL):")
+            rows += experience.run(args.root / "experience", experience.QUICK if args.quick else experience.FULL)
     if args.only in (None, "propagation"):
         sizes = propagation.QUICK if args.quick else propagation.FULL
         say(f"Propagation ({sizes.nodes} SQLite nodes with workers, nudges on):")

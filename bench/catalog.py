@@ -63,22 +63,29 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         for name, seconds in uncached.items():
             say(f"  uncached {name}: median {median(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms "
                 f"({len(seconds)} requests, one client)")
-        results: dict[str, list[Load]] = {name: [] for name in mixes()}
         for name, paths in mixes().items():  # warm the workers and the database's cache
             load(node.base_url, paths, seconds=1)
-        for round_number in range(sizes.rounds):
-            for name, paths in mixes().items():
-                result = load(node.base_url, paths, seconds=sizes.seconds)
-                if result.failures:
-                    raise RuntimeError(f"{name}: {result.failures} requests failed or were not 2xx")
-                results[name].append(result)
-                say(f"  round {round_number + 1} {name}: {result.requests_per_second:,.0f} req/s, "
-                    f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
+        results = rounds_of(node.base_url, mixes(), rounds=sizes.rounds, seconds=sizes.seconds)
     finally:
         node.stop()
         node.drop()
         template.drop()
     return [_row(name, results, sizes, uncached[name]) for name in ("list", "search")]
+
+
+def rounds_of(base_url: str, mixes: dict[str, list[str]], *, rounds: int, seconds: float,
+              headers: dict[str, str] | None = None) -> dict[str, list[Load]]:
+    """Each mix loaded for ``seconds`` in turn, ``rounds`` times, saying each result; a failed request stops it."""
+    results: dict[str, list[Load]] = {name: [] for name in mixes}
+    for round_number in range(rounds):
+        for name, paths in mixes.items():
+            result = load(base_url, paths, seconds=seconds, headers=headers)
+            if result.failures:
+                raise RuntimeError(f"{name}: {result.failures} requests failed or were not 2xx")
+            results[name].append(result)
+            say(f"  round {round_number + 1} {name}: {result.requests_per_second:,.0f} req/s, "
+                f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
+    return results
 
 
 def uncached_seconds(base_url: str, paths: list[str], rounds: int) -> list[float]:

@@ -1,4 +1,4 @@
-"""Signed method cards and events in bulk, inside a node: ``python -m bench.generate items|changes …``.
+"""Signed items in bulk, inside a node: ``python -m bench.generate items|changes|experience …``.
 
 Run in the node's environment (``BenchNode.run``). ``items`` builds each item in memory, makes its
 document with the node's codecs, signs it with the node's key (``sign_jcs``, the proof's ``created``
@@ -6,6 +6,8 @@ being the item's modification time, so the same seed gives the same documents by
 writes rows, steps and change-log entries with ``bulk_create``, at consecutive positions taken under
 the change log's lock. ``changes`` edits existing items through the real services. The random
 generator is seeded; ``--first`` continues a node's numbering so items can be added in rounds.
+``experience`` adds labs in several cities, method cards and signed experience reports about them (a
+few methods tried often, most rarely), then counts every method's figures as the services keep them.
 """
 
 from __future__ import annotations
@@ -35,11 +37,20 @@ def main(argv: list[str]) -> None:
     changes = commands.add_parser("changes", help="change existing items through the services")
     changes.add_argument("--count", type=int, required=True)
     changes.add_argument("--seed", type=int, default=1)
+    experience = commands.add_parser("experience", help="add labs, method cards and experience reports about them")
+    experience.add_argument("--methods", type=int, required=True)
+    experience.add_argument("--reports", type=int, required=True)
+    experience.add_argument("--labs", type=int, default=40)
+    experience.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     django.setup()
     started = time.perf_counter()
-    summary = items_add(count=args.count, first=args.first, seed=args.seed) if args.command == "items" \
-        else items_change(count=args.count, seed=args.seed)
+    if args.command == "items":
+        summary = items_add(count=args.count, first=args.first, seed=args.seed)
+    elif args.command == "changes":
+        summary = items_change(count=args.count, seed=args.seed)
+    else:
+        summary = experience_add(methods=args.methods, reports=args.reports, labs=args.labs, seed=args.seed)
     print(json.dumps(summary | {"seconds": round(time.perf_counter() - started, 3)}))
 
 
@@ -79,6 +90,61 @@ def items_change(*, count: int, seed: int) -> dict:
     return {"changes": count}
 
 
+CITIES = ("Wiesbaden", "Mönchengladbach", "Berlin", "Leipzig", "Ulm", "Kiel", "Dortmund", "Freiburg", "Jena", "Bremen")
+
+
+def experience_add(*, methods: int, reports: int, labs: int, seed: int) -> dict:
+    """Add ``labs`` labs in ten cities, ``methods`` method cards and ``reports`` signed experience reports.
+
+    A method's share of the reports falls with its rank (the n-th about 1/n^0.8 of the first's), so a few
+    are tried thousands of times and most a handful; reports come from labs drawn at random. Every
+    method's figures are then counted as the services keep them (``method_experience_recount_all``).
+    """
+    from experience.services import method_experience_recount_all
+    from hub.roles import SYSTEM
+    from hub.selectors import local_node
+    from hub.services.labs import lab_create
+
+    rng = random.Random(seed)
+    node = local_node()
+    made = [lab_create(actor=SYSTEM, name=f"Stadtlabor {number}", city=CITIES[number % len(CITIES)],
+                       slug=f"stadtlabor-{number}") for number in range(labs)]
+    writer = _Writer(node, made[0])
+    cards = []
+    for start in range(0, methods, BATCH):
+        batch = [_method(random.Random(seed * 1_000_003 + n), n, node, made[n % labs])
+                 for n in range(start, min(start + BATCH, methods))]
+        writer.write(batch)
+        cards += [method for method, _steps in batch]
+    weights = list(itertools.accumulate(1 / (rank ** 0.8) for rank in range(1, methods + 1)))
+    for start in range(0, reports, BATCH):
+        count = min(BATCH, reports - start)
+        targets = rng.choices(cards, cum_weights=weights, k=count)
+        writer.write([(_report(rng, start + n, node, rng.choice(made), method), []) for n, method in enumerate(targets)])
+    with_figures = method_experience_recount_all()
+    return {"labs": labs, "methods": methods, "reports": reports, "methods_with_reports": with_figures,
+            "positions": writer.positions}
+
+
+def _report(rng: random.Random, number: int, node, lab, method):
+    from experience.models import ExperienceReport
+    from hub.choices import TargetGroup, Visibility
+
+    modified = EPOCH + timedelta(minutes=number)
+    identifier = uuid.UUID(int=rng.getrandbits(128), version=4)
+    return ExperienceReport(
+        uuid=identifier, iri=f"{node.iri}reports/{identifier}", origin=node, version=1,
+        visibility=Visibility.NETWORK if rng.random() < 0.1 else Visibility.PUBLIC,
+        date_created=modified, date_modified=modified, method_iri=method.iri, lab_id=lab.iri,
+        date=(EPOCH - timedelta(days=rng.randint(0, 900))).date(), participants=rng.randint(3, 60),
+        target_groups=rng.sample(TargetGroup.values, rng.randint(0, 3)), time_needed=rng.choice([None, 60, 90, 120, 180]),
+        fit=rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 5, 3])[0], staircase_step=rng.choices(range(1, 8),
+                                                                                                  weights=[6, 8, 7, 4, 2, 1, 1])[0],
+        worked=_sentences(rng, "de", rng.randint(1, 3), 8, 16), adapted=_sentences(rng, "de", rng.randint(0, 2), 6, 12),
+        watch_out=_sentences(rng, "de", rng.randint(0, 2), 6, 12),
+    )
+
+
 class _Writer:
     """Writes batches of built items with their documents at the next positions of the change log."""
 
@@ -95,6 +161,7 @@ class _Writer:
         from django.db import transaction
 
         from events.models import Event
+        from experience.models import ExperienceReport
         from hub.models import ChangeLogEntry, ChangeLogSequence
         from methods.models import MethodCard, MethodStep
 
@@ -113,6 +180,7 @@ class _Writer:
                 for item, steps in methods for step in steps
             )
             Event.objects.bulk_create([item for item, _ in built if isinstance(item, Event)])
+            ExperienceReport.objects.bulk_create([item for item, _ in built if isinstance(item, ExperienceReport)])
             ChangeLogEntry.objects.bulk_create(
                 ChangeLogEntry(
                     iri=item.iri, item_type=type(item).__name__, origin=self.node, version=item.version,

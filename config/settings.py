@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "methods",
     "events",
     "ideas",
+    "experience",
     "federation",
     "api",
     "web",

@@ -22,6 +22,7 @@ from web.views import (
     staff,
 )
 from web.views import events as event_views
+from web.views import experience as experience_views
 from web.views import ideas as idea_views
 from web.views import labs as lab_views
 from web.views import methods as method_views
@@ -45,6 +46,7 @@ urlpatterns = [
     path("methods/", method_views.method_list, name="method-list"),
     path("methods/<uuid:uuid>", method_views.method_detail, name="method-detail"),
     path("methods/<uuid:uuid>/adapt", method_views.method_adapt_view, name="method-adapt"),
+    path("methods/<uuid:uuid>/experience", experience_views.method_experience_view, name="method-experience"),
     path("events/", event_views.event_list, name="event-list"),
     path("events/<uuid:uuid>", event_views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>.ics", event_views.event_ics, name="event-ics"),
@@ -63,6 +65,7 @@ urlpatterns = [
     path("network/impact.json", impact.impact_json, name="network-impact-json"),
     path("ideas/", idea_views.idea_list, name="idea-list"),
     path("ideas/<uuid:uuid>", idea_views.idea_detail, name="idea-detail"),
+    path("reports/<uuid:uuid>", experience_views.report_detail, name="report-detail"),
     path("privacy/", privacy.privacy_notice, name="privacy"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -73,6 +76,11 @@ urlpatterns = [
     path("staff/events/new", event_views.event_create_view, name="staff-event-create"),
     path("staff/events/<uuid:uuid>/edit", event_views.event_edit_view, name="staff-event-edit"),
     path("staff/events/<uuid:uuid>/delete", event_views.event_delete_view, name="staff-event-delete"),
+    path("staff/experience-reports/new", experience_views.report_create_view, name="staff-experience-report-create"),
+    path("staff/experience-reports/<uuid:uuid>/edit", experience_views.report_edit_view,
+         name="staff-experience-report-edit"),
+    path("staff/experience-reports/<uuid:uuid>/delete", experience_views.report_delete_view,
+         name="staff-experience-report-delete"),
     path("staff/ideas/", idea_views.staff_ideas, name="staff-ideas"),
     path("staff/ideas/<uuid:uuid>", idea_views.staff_idea, name="staff-idea"),
     path("staff/ideas/<uuid:uuid>/delete", idea_views.staff_idea_delete, name="staff-idea-delete"),

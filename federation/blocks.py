@@ -23,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from events.models import Event
+from experience.models import ExperienceReport
+from experience.selectors import report_method_iris
+from experience.services import method_experience_recount
 from federation.models import AllowedOrigin, Block, CursorRewind, Peer, SkippedDocument
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM, raise_unless_node_admin
@@ -219,7 +222,7 @@ def refused_remove(*, actor) -> dict[str, dict[str, int]]:
 
 # Every model a mirrored item is stored in, labs last (items point at them). Removed with the ORM's
 # delete, which also removes what hangs on a row (a card's steps).
-MIRRORED_MODELS = (MethodCard, Event, Idea, Lab)
+MIRRORED_MODELS = (MethodCard, Event, Idea, ExperienceReport, Lab)
 
 
 def origin_remove_held(origin: str) -> dict[str, int]:
@@ -235,9 +238,11 @@ def origin_remove_held(origin: str) -> dict[str, int]:
         return {}
     entries = ChangeLogEntry.objects.filter(origin_id__in=nodes)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
+    counted = report_method_iris(ExperienceReport.objects.filter(origin_id__in=nodes))
     for model in MIRRORED_MODELS:
         model.objects.filter(origin_id__in=nodes).delete()
     entries.delete()
+    method_experience_recount(method_iris=counted)
     return counts
 
 
@@ -248,9 +253,11 @@ def items_remove_held(iris: list[str]) -> dict[str, int]:
     """
     entries = ChangeLogEntry.objects.filter(iri__in=iris, origin__is_local=False)
     counts = dict(entries.order_by().values_list("item_type").annotate(n=Count("pk")).values_list("item_type", "n"))
+    counted = report_method_iris(ExperienceReport.objects.filter(iri__in=iris, origin__is_local=False))
     for model in MIRRORED_MODELS:
         model.objects.filter(iri__in=iris, origin__is_local=False).delete()
     entries.delete()
+    method_experience_recount(method_iris=counted)
     return counts
 
 

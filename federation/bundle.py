@@ -2,7 +2,8 @@
 
 The bundle is an ActivityStreams ``OrderedCollection`` signed (eddsa-jcs-2022) by the node's key: its
 ``node`` is the node's signed descriptor, its ``orderedItems`` the stored signed documents of the
-node's own labs, method cards, events, published ideas and tombstones in change-log order, unchanged, and ``slugs``
+node's own labs, method cards, events, published ideas, experience reports and tombstones in change-log order,
+unchanged, and ``slugs``
 the method cards' short names, which their documents do not carry. Importing it
 verifies every proof against the descriptor's key and recreates the items with their versions and
 dates exactly as the documents say, storing each document's text as it was signed, in one
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from experience.services import method_experience_recount
 from federation.codecs import DocumentError, from_document
 from federation.codecs.common import DATA_INTEGRITY
 from federation.documents import signed
@@ -31,7 +33,14 @@ from federation.keyring import Keyring, descriptor_chain, keyring_described, pro
 from federation.models import NodeKey
 from federation.nudges import peers_nudge_soon
 from federation.proofs import ProofError, verify
-from federation.sync.apply import ITEM_MODELS, Received, items_store, received_change
+from federation.sync.apply import (
+    ITEM_MODELS,
+    UUID_NAMED,
+    Received,
+    experience_touched,
+    items_store,
+    received_change,
+)
 from federation.sync.limits import raise_if_too_deep, raise_if_too_large
 from hub import identity
 from hub.choices import Visibility
@@ -213,7 +222,8 @@ def _item(document: Any, number: int, node_iri: str, ring: Keyring) -> Received:
     label = f"item {number} ({document.get('id') if isinstance(document, dict) else '?'})"
     item = _received(document, label)
     if item.decoded.type not in ITEM_TYPES:
-        raise BundleError(f"{label} is a {item.decoded.type}; a bundle holds labs, method cards, events, ideas and tombstones")
+        raise BundleError(f"{label} is a {item.decoded.type}; a bundle holds labs, method cards, events, ideas, "
+                          "experience reports and tombstones")
     if item.decoded.type == "Tombstone":
         item.decoded.origin_iri = node_iri if item.iri.startswith(node_iri) else ""
     if item.decoded.origin_iri != node_iri:
@@ -283,8 +293,8 @@ def _own_content(node: Node) -> int:
 
 
 def _raise_if_uuid_taken(items: list[Received]) -> None:
-    """Refuse a bundle whose event, method or idea uuid a mirrored item already has (uuids name pages)."""
-    for type_name in ("Event", "MethodCard", "Idea"):
+    """Refuse a bundle whose event, method, idea or report uuid a mirrored item already has (uuids name pages)."""
+    for type_name in UUID_NAMED:
         uuids = [item.decoded.fields["uuid"] for item in items if item.decoded.type == type_name]
         taken = ITEM_MODELS[type_name].objects.filter(uuid__in=uuids).values_list("iri", flat=True).first()
         if taken:
@@ -307,8 +317,10 @@ def _node_store(descriptor: Received, node: Node | None) -> Node:
 def _items_and_changes_store(bundle: _Bundle, node: Node, *, record_descriptor: bool) -> None:
     """Write the rows and the change log; positions end after the exported last one, so peers' cursors stay valid."""
     origin_ids = {node.iri: node.pk}
+    counted = experience_touched(bundle.items)
     for type_name, model in ITEM_MODELS.items():
         items_store(model, [item for item in bundle.items if item.decoded.type == type_name], origin_ids)
+    method_experience_recount(method_iris=counted)
     _positions_reserve(bundle.last_position, len(bundle.items) + 1)
     changes = [received_change(item, origin_ids) for item in bundle.items]
     if record_descriptor:

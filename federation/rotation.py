@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from events.models import Event
+from experience.models import ExperienceReport
 from federation.codecs import key_id
 from federation.documents import local_keys, tombstone_signed_document
 from federation.keyring import proof_created
@@ -35,10 +36,11 @@ from hub.roles import raise_unless_node_admin
 from hub.services.changelog import Change, changelog_lock, changelog_record
 from hub.services.descriptor import node_descriptor_publish
 from hub.services.items import item_record_change, item_touch
+from ideas.models import Idea
 from methods.models import MethodCard
 
 ROTATING_KEYS = gettext_lazy("rotate or revoke this node's key")
-ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard}
+ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard, "Idea": Idea, "ExperienceReport": ExperienceReport}
 _NUMBERED = re.compile(r"key-(\d{1,6})")
 
 

@@ -147,6 +147,7 @@ class ChangeLogEntry(models.Model):
         METHOD_CARD = "MethodCard", _("Method card")
         NODE = "Node", _("Node")
         IDEA = "Idea", _("Idea")
+        EXPERIENCE_REPORT = "ExperienceReport", _("Experience report")
 
     iri = models.URLField(max_length=300, unique=True)
     item_type = models.CharField(max_length=20, choices=ItemType.choices)

@@ -1,5 +1,8 @@
 """``make demo-network``: three nodes on 127.0.0.1:8001–8003 with demo content, peered and synced.
 
+After the first sync, the second and third node report their experience with some of the first
+node's methods, so that those methods' pages show reports from all three cities after the second sync.
+
 Each node has its own data folder under ``var/demo-network/`` (``HUB_DEMO_NETWORK_DIR``; the first
 port can be moved with ``HUB_DEMO_NETWORK_PORT``), its own SQLite database and its own
 background worker. Ctrl-C stops everything this started. Running it again reuses the folders: nothing
@@ -124,6 +127,12 @@ def peer_all(nodes: list[DemoNode]) -> None:
         nodes[joiner].manage("peer", "join", invitation)
 
 
+def report_experience(nodes: list[DemoNode]) -> None:
+    """The other cities report on the first node's methods they mirror (once; a second start writes nothing)."""
+    for node in nodes[1:]:
+        print(node.manage("seed_demo", "--reports-about", nodes[0].url), end="", flush=True)
+
+
 def main() -> None:
     """Start the demo network, print how to reach it, and wait for Ctrl-C."""
     root = Path(os.environ.get("HUB_DEMO_NETWORK_DIR") or PROJECT_DIR / "var" / "demo-network")
@@ -147,6 +156,10 @@ def main() -> None:
             node.wait_until_serving()
         print("Peering them by invitations and syncing…", flush=True)
         peer_all(nodes)
+        for node in nodes:
+            print(node.manage("sync"), end="", flush=True)
+        print("Reporting experience with the first node's methods from the other cities, and syncing again…", flush=True)
+        report_experience(nodes)
         for node in nodes:
             print(node.manage("sync"), end="", flush=True)
         print("\nThe demo network is running (Ctrl-C stops it):")

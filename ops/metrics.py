@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from events.models import Event
+from experience.models import ExperienceReport
 from federation.models import Peer, SyncRun
 from hub.addresses import address_in, client_address
 from hub.models import Lab
@@ -30,7 +31,8 @@ from ideas.models import Idea
 from methods.models import MethodCard
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-ITEM_MODELS = (("Lab", Lab), ("Event", Event), ("MethodCard", MethodCard), ("Idea", Idea))
+ITEM_MODELS = (("Lab", Lab), ("Event", Event), ("MethodCard", MethodCard), ("Idea", Idea),
+               ("ExperienceReport", ExperienceReport))
 
 
 @dataclass

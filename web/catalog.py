@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from experience.filters import MethodExperienceFilters
 from hub.choices import Difficulty, Phase, TargetGroup
 from hub.selectors import labs_visible
 from methods.filters import MethodFilterSet
@@ -38,11 +39,18 @@ GROUP_SIZE_CHOICES = (
     ("16-30", _("16 to 30 people")),
     ("31-", _("more than 30 people")),
 )
-ORDERINGS = (("title", _("Title")), ("-date_modified", _("Recently changed")), ("duration_min", _("Shortest first")))
+ORDERINGS = (("title", _("Title")), ("-date_modified", _("Recently changed")), ("duration_min", _("Shortest first")),
+             ("-experience_reports", _("Most tried")))
+TRIED_IN_LABS = (
+    ("1", _("in at least 1 lab")),
+    ("2", _("in at least 2 labs")),
+    ("3", _("in at least 3 labs")),
+    ("5", _("in at least 5 labs")),
+)
 
 
-class CatalogFilterSet(MethodFilterSet):
-    """The API's method filters plus the group size a method suits."""
+class CatalogFilterSet(MethodExperienceFilters, MethodFilterSet):
+    """The API's method filters (with the network's experience) plus the group size a method suits."""
 
     group_size = filters.ChoiceFilter(method="filter_group_size", choices=GROUP_SIZE_CHOICES)
 
@@ -56,6 +64,16 @@ class CatalogFilterSet(MethodFilterSet):
         if high is not None:
             condition &= Q(group_size_min__isnull=True) | Q(group_size_min__lte=high)
         return queryset.filter(condition)
+
+
+def catalog_filterset(*, include_network: bool) -> type[CatalogFilterSet]:
+    """The catalog's filters counting the reports the reader may see (the facets make their own filter sets)."""
+    return type("CatalogFilterSet", (CatalogFilterSet,), {"include_network_default": include_network})
+
+
+def _tried_in_labs(row: Row) -> Iterable[str]:
+    labs = row[0] or 0
+    return [value for value, _label in TRIED_IN_LABS if labs >= int(value)]
 
 
 def _fitting_durations(row: Row) -> Iterable[str]:
@@ -80,6 +98,8 @@ FACETS = (
     FacetSpec("language", _("Language"), ("language",), scalar),
     FacetSpec("city", _("City"), ("lab__city",), scalar),
     FacetSpec("lab", _("Lab"), ("lab_id",), scalar),
+    FacetSpec("tried_in_labs", _("Tried"), ("experience_labs",), _tried_in_labs, TRIED_IN_LABS),
+    FacetSpec("worked_with", _("Worked with"), ("experience_worked",), listed, TargetGroup.choices),
 )
 
 
@@ -102,10 +122,10 @@ def catalog_methods(*, data: QueryDict, include_network: bool) -> Catalog:
     """The catalog for the reader's filters, in a bounded number of queries whatever the page size."""
     base = methods_listed(include_network=include_network).prefetch_related(None)
     ordering = data.get("ordering") if data.get("ordering") in dict(ORDERINGS) else "title"
-    filterset = CatalogFilterSet(data, queryset=base)
-    methods = filterset.qs.order_by(ordering, "pk")
+    filterset_class = catalog_filterset(include_network=include_network)
+    methods = filterset_class(data, queryset=base).qs.order_by(ordering, "pk")
     labels = {"lab": lab_labels(include_network=include_network), "language": LanguageNames()}
-    facets = facets_count(CatalogFilterSet, data, base, FACETS, labels)
+    facets = facets_count(filterset_class, data, base, FACETS, labels)
     return Catalog(facets=facets, page=page_of(methods, data), query=data.get("q", ""), ordering=ordering)
 
 

@@ -1,4 +1,5 @@
-"""The pages' forms: method cards with their steps, events, adapting, peering, blocking, ideas, closing reports, feedback."""
+"""The pages' forms: method cards with their steps, events, adapting, peering, blocking, ideas, closing reports,
+feedback, experience reports."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from events.models import (
     Event,
     FeedbackRating,
 )
+from experience.models import MINUTES_IN_A_WEEK as REPORT_MOST_MINUTES
+from experience.models import MOST_PARTICIPANTS, ExperienceReport, Fit
+from experience.models import TEXT_MAX as REPORT_TEXT_MAX
 from federation.blocks import MAX_REASON, GovernanceError, origin_normalised, own_origin
 from federation.models import Block
 from hub.admin_base import ItemAdminForm
@@ -569,3 +573,63 @@ class FeedbackForm(forms.Form):
     def faces(self) -> list[tuple[Any, str]]:
         """Each radio button of the question with its face."""
         return [(choice, face_svg(int(choice.data["value"]))) for choice in self["rating"]]
+
+
+# --- experience reports -----------------------------------------------------------------------
+
+
+class ExperienceReportForm(Sections, forms.Form):
+    """A lab's experience with a method: ``methods`` and ``events`` are the (IRI, name) pairs to choose from."""
+
+    method_iri = forms.ChoiceField(label=_("Method"))
+    event_iri = forms.ChoiceField(label=_("Event (optional)"), required=False)
+    lab = forms.ModelChoiceField(queryset=Lab.objects.none(), to_field_name="iri", label=_("Lab"))
+    date = forms.DateField(label=_("Date the method was used"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                       format="%Y-%m-%d"))
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=MOST_PARTICIPANTS,
+                                      help_text=_("How many people took part, staff not counted."))
+    target_groups = forms.MultipleChoiceField(label=_("Target groups reached"), choices=TargetGroup.choices,
+                                              required=False, widget=forms.CheckboxSelectMultiple)
+    time_needed = forms.IntegerField(label=_("Time actually needed (minutes, optional)"), min_value=1,
+                                     max_value=REPORT_MOST_MINUTES, required=False)
+    fit = forms.TypedChoiceField(label=_("How well did the method fit?"), choices=Fit.choices, coerce=int,
+                                 widget=forms.RadioSelect)
+    staircase_step = forms.TypedChoiceField(
+        label=_("Highest step reached on the impact staircase"), choices=StaircaseStep.choices, coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("Steps 1–3 are output, 4–6 outcome, 7 impact. Choose the highest step you have evidence for."),
+    )
+    worked = forms.CharField(label=_("What worked"), required=False, max_length=REPORT_TEXT_MAX,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    adapted = forms.CharField(label=_("What was adapted"), required=False, max_length=REPORT_TEXT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    watch_out = forms.CharField(label=_("What to watch out for"), required=False, max_length=REPORT_TEXT_MAX,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(
+        label=_("Visible for"), choices=[(v, label) for v, label in Visibility.choices if v in PUBLISHED],
+        initial=Visibility.PUBLIC, widget=forms.RadioSelect,
+        help_text=_("Published under CC BY-SA 4.0 and shared with the network's nodes."),
+    )
+
+    sections = (
+        (_("The method and where it was used"), ("method_iri", "event_iri", "lab", "date")),
+        (_("Who took part"), ("participants", "target_groups", "time_needed")),
+        (_("How it went"), ("fit", "staircase_step", "worked", "adapted", "watch_out")),
+        (_("Publishing"), ("visibility",)),
+    )
+
+    def __init__(self, *args: Any, labs: QuerySet[Lab], methods: list[tuple[str, str]], events: list[tuple[str, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staircase_step"].choices = [(value, f"{value}. {label}") for value, label in StaircaseStep.choices]
+        self.fields["method_iri"].choices = [("", _("Choose a method")), *methods]
+        self.fields["event_iri"].choices = [("", _("No event")), *events]
+        self.fields["lab"].queryset = labs
+        self.fields["lab"].empty_label = None if labs.count() == 1 else self.fields["lab"].empty_label
+
+    @classmethod
+    def initial_of(cls, report: ExperienceReport) -> dict[str, Any]:
+        """The form's values for a report being edited."""
+        names = ("method_iri", "event_iri", "date", "participants", "target_groups", "time_needed", "fit",
+                 "staircase_step", "worked", "adapted", "watch_out", "visibility")
+        return {name: getattr(report, name) for name in names} | {"lab": report.lab_id}

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from events.models import Event
+from experience.models import ExperienceReport
 from federation.codecs.common import DESCRIPTOR_CONTEXT, ITEM_CONTEXT, Decoded
 from federation.codecs.events import event_from_document, event_to_document
+from federation.codecs.experience import report_from_document, report_to_document
 from federation.codecs.ideas import idea_from_document, idea_to_document
 from federation.codecs.labs import lab_from_document, lab_to_document
 from federation.codecs.methods import method_from_document, method_to_document
@@ -44,6 +46,7 @@ DECODERS = {
     "Event": event_from_document,
     "MethodCard": method_from_document,
     "Idea": idea_from_document,
+    "ExperienceReport": report_from_document,
     "Node": node_from_document,
     "Tombstone": tombstone_from_document,
 }
@@ -59,6 +62,8 @@ def to_document(item: FederatedItem) -> dict[str, Any]:
         return lab_to_document(item)
     if isinstance(item, Idea):
         return idea_to_document(item)
+    if isinstance(item, ExperienceReport):
+        return report_to_document(item)
     raise TypeError(f"no codec for {type(item).__name__}")
 
 

@@ -55,12 +55,12 @@ def raise_if_context_wrong(document: dict[str, Any], expected: list[str]) -> Non
         raise DocumentError(f"@context must be {expected}; got {document.get('@context')!r}")
 
 
-PATHS = {"Lab": "labs/", "Event": "events/", "MethodCard": "methods/", "Idea": "ideas/"}
+PATHS = {"Lab": "labs/", "Event": "events/", "MethodCard": "methods/", "Idea": "ideas/", "ExperienceReport": "reports/"}
 VISIBILITIES = allowed_values(PUBLISHED)
 
 
 def read_header(reader: Reader, type_name: str) -> Decoded:
-    """Read and check the shared properties; the id must be ``{origin}{labs|events|methods|ideas}/…``."""
+    """Read and check the shared properties; the id must be ``{origin}{labs|events|methods|ideas|reports}/…``."""
     raise_if_context_wrong(reader.value, ITEM_CONTEXT)
     reader.allow("@context", "proof", "type")
     iri = reader.iri("id", required=True)
@@ -101,7 +101,7 @@ def last_segment(iri: str) -> str:
 
 
 def uuid_of(iri: str) -> uuid.UUID:
-    """The uuid that ends an event's, method's or idea's IRI."""
+    """The uuid that ends an event's, method's, idea's or report's IRI."""
     try:
         return uuid.UUID(last_segment(iri))
     except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ MAX_TEXT = 100_000
 MAX_IRI = 300
 MAX_URL = 500
 MAX_ITEMS = 100
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class DocumentError(ValueError):
@@ -189,6 +190,19 @@ class Reader:
             in_utc = None
         if in_utc is None or not 1 < in_utc.year < 9999:
             raise self._fail(key, "a date between the years 2 and 9998")
+        return parsed
+
+    def date(self, key: str, *, required: bool = False, earliest: date = FIRST_DATE, latest: date = LAST_DATE) -> date | None:
+        """A calendar date as ISO 8601, ``YYYY-MM-DD``, within bounds (None when absent)."""
+        value = self._take(key, required)
+        if value is None:
+            return None
+        try:
+            parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        except ValueError:
+            parsed = None
+        if parsed is None or not earliest <= parsed <= latest:
+            raise self._fail(key, f"a date like 2027-03-04 from {earliest.isoformat()} to {latest.isoformat()}")
         return parsed
 
     def choice(self, key: str, choices: Iterable[str], *, default: str = "", required: bool = False) -> str:

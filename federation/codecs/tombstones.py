@@ -9,7 +9,7 @@ from federation.codecs.common import ITEM_CONTEXT, Decoded, instant, raise_if_co
 from federation.codecs.shape import Reader
 from federation.codecs.unknown import raise_if_not_understood
 
-FORMER_TYPES = ("Lab", "Event", "MethodCard", "Idea")
+FORMER_TYPES = ("Lab", "Event", "MethodCard", "Idea", "ExperienceReport")
 
 
 def tombstone_to_document(*, iri: str, former_type: str, version: int, deleted: datetime) -> dict[str, Any]:

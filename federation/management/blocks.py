@@ -27,7 +27,8 @@ from hub.roles import SYSTEM
 
 ACTIONS = ("block", "unblock", "blocks", "allow", "disallow", "purge", "subscribe-blocks", "unsubscribe-blocks",
            "refresh-blocks")
-TYPE_NAMES = {"MethodCard": "method cards", "Event": "events", "Idea": "ideas", "Lab": "labs", "Node": "node descriptors"}
+TYPE_NAMES = {"MethodCard": "method cards", "Event": "events", "Idea": "ideas", "ExperienceReport": "experience reports",
+              "Lab": "labs", "Node": "node descriptors"}
 
 
 def add_block_actions(actions: _SubParsersAction) -> None:

@@ -24,6 +24,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from events.models import ClosingReport, Event
+from experience.models import ExperienceReport
+from experience.services import method_experience_recount
 from federation.blocks import origin_policy, peers_rewind
 from federation.codecs import Decoded, DocumentError, UnknownTerms, received_from_document
 from federation.key_history import held_reverify, keys_record
@@ -46,9 +48,9 @@ from hub.services.changelog import Change, changelog_lock, changelog_record_bulk
 from ideas.models import Idea
 from methods.models import MethodCard, MethodStep
 
-ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard, "Idea": Idea}
-LABBED = ("Event", "MethodCard", "Idea")
-UUID_NAMED = ("Event", "MethodCard", "Idea")  # types whose uuid names their page on every node
+ITEM_MODELS = {"Lab": Lab, "Event": Event, "MethodCard": MethodCard, "Idea": Idea, "ExperienceReport": ExperienceReport}
+LABBED = ("Event", "MethodCard", "Idea", "ExperienceReport")
+UUID_NAMED = ("Event", "MethodCard", "Idea", "ExperienceReport")  # types whose uuid names their page on every node
 
 __all__ = ["ITEM_MODELS", "DescriptorFetch", "PageResult", "Received", "documents_apply", "feed_apply_page",
            "items_store", "origin_of", "received_change"]
@@ -232,7 +234,7 @@ def _others_checked(chosen: Received, others: list[Received], keys: PageKeys, re
 
 
 def _without_foreign_labs(received: list[Received], keys: PageKeys, result: PageResult) -> list[Received]:
-    """Refuse an event, method or idea whose lab this node holds as a lab of another node (§6.2)."""
+    """Refuse an event, method, idea or report whose lab this node holds as a lab of another node (§6.2)."""
     labs = {item.decoded.fields["lab_id"] for item in received if item.decoded.type in LABBED}
     owners = dict(select_in(Lab, ("iri", "origin"), "iri", labs))
     if not owners:
@@ -251,7 +253,7 @@ def _without_foreign_labs(received: list[Received], keys: PageKeys, result: Page
 
 
 def _without_uuid_clashes(received: list[Received], result: PageResult) -> list[Received]:
-    """Refuse an event, method or idea whose uuid another item already has (uuids name local pages)."""
+    """Refuse an event, method, idea or report whose uuid another item already has (uuids name local pages)."""
     kept, seen = [], {}
     for type_name in UUID_NAMED:
         items = [item for item in received if item.decoded.type == type_name]
@@ -272,10 +274,12 @@ def _store(pins: list[Received], fresh: list[Received]) -> None:
     nodes = _nodes_store(pins + [item for item in fresh if item.decoded.type == "Node"])
     origin_ids = {iri: node.pk for iri, node in nodes.items()}
     origin_ids |= dict(select_in(Node, ("iri", "id"), "iri", {item.decoded.origin_iri for item in fresh}))
+    counted = experience_touched(fresh)  # read before the rows change: a report may leave its method
     for type_name, model in ITEM_MODELS.items():
         items_store(model, [item for item in fresh if item.decoded.type == type_name], origin_ids)
     _tombstones_store([item for item in fresh if item.is_tombstone])
     changelog_record_bulk([received_change(item, origin_ids) for item in fresh])
+    method_experience_recount(method_iris=counted)
 
 
 def _nodes_store(descriptors: list[Received]) -> dict[str, Node]:
@@ -317,6 +321,19 @@ def items_store(model: type, items: list[Received], origin_ids: dict[str, int]) 
         rows_insert(ClosingReport, [
             {"event_id": ids[item.iri], **item.decoded.related["closing_report"]} for item in reported
         ])
+
+
+def experience_touched(received: list[Received]) -> set[str]:
+    """The methods whose experience figures these documents change, by the reports as this node holds them now
+    and as received: reports stored or removed, and labs (their visibility decides who sees a report)."""
+    reports = [item.iri for item in received
+               if item.decoded.type == "ExperienceReport" or (item.is_tombstone and item.decoded.fields["former_type"]
+                                                               == "ExperienceReport")]
+    labs = [item.iri for item in received if item.decoded.type == "Lab"]
+    methods = {item.decoded.fields["method_iri"] for item in received if item.decoded.type == "ExperienceReport"}
+    methods |= {iri for (iri,) in select_in(ExperienceReport, ("method_iri",), "iri", reports)}
+    methods |= {iri for (iri,) in select_in(ExperienceReport, ("method_iri",), "lab", labs)}
+    return methods
 
 
 def _tombstones_store(tombstones: list[Received]) -> None:

@@ -80,6 +80,8 @@ def lab_delete(*, lab: Lab, actor: Any) -> None:
     raise_unless_node_admin(actor=actor, action=MANAGING_LABS)
     if lab.methods.exists() or lab.events.exists() or lab.ideas.exists():
         raise ValidationError(_("This lab still has method cards, events or ideas; move or delete them first."))
+    if lab.experience_reports.exists():  # the reverse relation of experience.models.ExperienceReport.lab
+        raise ValidationError(_("This lab still has experience reports; delete them first."))
     item_record_deletion(lab)
     lab.delete()
     node_descriptor_publish()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,8 @@ from events.closing.feedback import feedback_from_paper, feedback_quote
 from events.closing.services import closing_report_write
 from events.models import Event
 from events.services import event_create
+from experience.models import ExperienceReport
+from experience.services import experience_report_create
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM
 from hub.selectors import local_node
@@ -56,6 +58,8 @@ EVENT_KEYS = (
 # answers with a text published as quotes, ``methods`` keys of the methods used (the event's by default).
 CLOSING_KEYS = ("attendees", "staircase_step")
 IDEA_KEYS = ("lab", "title", "text", "status")
+EXPERIENCE_KEYS = ("method", "lab", "days", "participants", "fit", "staircase_step")
+NETWORK_EXPERIENCE_KEYS = ("method", "days", "participants", "fit", "staircase_step")
 IDEA_STATUSES = ("submitted", "published", "taken-up")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
@@ -85,6 +89,7 @@ class DemoContent:
     adaptations: list[ContentEntry]
     events: list[ContentEntry]
     ideas: list[ContentEntry]
+    experience: list[ContentEntry]
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ def demo_seed(*, now: datetime | None = None) -> DemoReport:
     methods = _demo_methods(content, labs)
     events = _demo_events(content, labs, methods, now or timezone.now(), city=node.city)
     _demo_ideas(content, labs, methods)
+    _demo_experience(content, labs, methods, now or timezone.now())
     return DemoReport(labs=labs_created, methods=len(methods), events=events, created=True)
 
 
@@ -125,6 +131,7 @@ def demo_content(directory: Path = CONTENT_DIR) -> DemoContent:
     adaptations = _entries(directory, "adaptations.yaml", ADAPTATION_KEYS)
     events = _entries(directory, "events.yaml", EVENT_KEYS)
     ideas = _entries(directory, "ideas.yaml", IDEA_KEYS)
+    experience = _entries(directory, "experience.yaml", EXPERIENCE_KEYS)
     _raise_if_keys_repeat(places)
     _raise_if_keys_repeat(labs, taken={MAIN})
     _raise_if_keys_repeat(methods + adaptations)
@@ -132,7 +139,8 @@ def demo_content(directory: Path = CONTENT_DIR) -> DemoContent:
         raise DemoContentError(f"labs.yaml: keep the lab {DEMO_LAB_SLUG}; it marks a seeded node.")
     places_by_key = {entry.fields["key"]: entry for entry in places}
     return DemoContent(
-        places=places_by_key, labs=labs, methods=methods, adaptations=adaptations, events=events, ideas=ideas
+        places=places_by_key, labs=labs, methods=methods, adaptations=adaptations, events=events, ideas=ideas,
+        experience=experience,
     )
 
 
@@ -366,3 +374,59 @@ def _demo_ideas(content: DemoContent, labs: Mapping[str, Lab], methods: Mapping[
             if spec["status"] == "taken-up":
                 links = [_lookup(methods, key, entry, "method card").iri for key in spec.get("methods", [])]
                 idea_link(idea=idea, actor=SYSTEM, event_iris=[], method_iris=links)
+
+
+def _demo_experience(
+    content: DemoContent, labs: Mapping[str, Lab], methods: Mapping[str, MethodCard], now: datetime
+) -> None:
+    """Write the demo labs' experience reports on the methods they used, as the labs' staff would."""
+    for entry in content.experience:
+        spec = entry.fields
+        fields = _fields(entry, without={"method", "lab", "days", "event"})
+        with _naming(entry):
+            experience_report_create(
+                actor=SYSTEM, lab=_lookup(labs, spec["lab"], entry, "lab"),
+                method_iri=_lookup(methods, spec["method"], entry, "method card").iri,
+                event_iri=_demo_event_iri(entry), date=_day(now, spec["days"]), **fields,
+            )
+
+
+def _demo_event_iri(entry: ContentEntry) -> str:
+    """The IRI of the demo event an entry names by its title, or empty when it names none."""
+    title = entry.fields.get("event")
+    if not title:
+        return ""
+    event = Event.objects.filter(origin__is_local=True, title=title).first()
+    if event is None:
+        raise DemoContentError(f"{entry.where}: there is no demo event titled {title!r}.")
+    return event.iri
+
+
+def _day(now: datetime, days: int) -> date:
+    """The Berlin date ``days`` after the Berlin date of ``now``."""
+    return now.astimezone(BERLIN).date() + timedelta(days=days)
+
+
+@transaction.atomic
+def demo_network_reports(*, about: str, now: datetime | None = None) -> int:
+    """Report, from this node's first lab, on the methods of the node ``about`` that the demo network shares.
+
+    The reports of content/network_experience.yaml name the methods by title; a method this node
+    does not mirror from ``about`` is left out, and so is one this lab reported on already (so a second
+    run writes nothing). Returns how many reports were written.
+    """
+    lab = Lab.objects.filter(origin__is_local=True).order_by("date_created").first()
+    if lab is None:
+        raise DemoContentError("This node has no lab yet: run seed_demo first.")
+    origin = about.rstrip("/") + "/"
+    written = 0
+    for entry in _entries(CONTENT_DIR, "network_experience.yaml", NETWORK_EXPERIENCE_KEYS):
+        method = MethodCard.objects.filter(origin__iri=origin, title=entry.fields["method"]).first()
+        if method is None or ExperienceReport.objects.filter(lab=lab, method_iri=method.iri).exists():
+            continue
+        fields = _fields(entry, without={"method", "days"})
+        with _naming(entry):
+            experience_report_create(actor=SYSTEM, lab=lab, method_iri=method.iri,
+                                     date=_day(now or timezone.now(), entry.fields["days"]), **fields)
+        written += 1
+    return written

@@ -229,3 +229,36 @@ def test_a_missing_key_names_the_file_and_the_entry(tmp_path) -> None:
 
     with pytest.raises(DemoContentError, match=r"methods\.yaml, entry 2 \(teamprofil\): missing summary"):
         demo_content(directory)
+
+
+@pytest.mark.django_db
+def test_the_demo_labs_report_their_experience_with_the_methods_they_share(node) -> None:
+    from experience.models import ExperienceReport
+    from experience.selectors import method_experience
+
+    demo_seed(now=NOW)
+    reports = ExperienceReport.objects.all()
+    assert reports.count() >= 5 and reports.values("lab_id").distinct().count() == 2
+    shared = MethodCard.objects.get(title="Spaziergangsinterview")
+    figures = method_experience(method_iri=shared.iri, include_network=False)
+    assert (figures.reports, figures.labs) == (2, 2) and figures.median_fit == 4.0
+    walk = reports.get(method_iri=shared.iri, event_iri__gt="")
+    assert Event.objects.get(iri=walk.event_iri).title == "Kiezspaziergang mit Seniorinnen und Senioren"
+    assert all(report.date < NOW.date() for report in reports)
+
+
+@pytest.mark.django_db
+def test_seed_demo_reports_about_another_nodes_mirrored_methods_once(node, remote_lab) -> None:
+    from experience.models import ExperienceReport
+
+    demo_seed(now=NOW)
+    for title in ("Spaziergangsinterview", "Persona-Werkstatt"):
+        MethodCard.objects.create(iri=f"{remote_lab.origin.base_url}/methods/{title.lower()}", origin=remote_lab.origin,
+                                  lab=remote_lab, slug=title.lower(), title=title, summary="s", phase="erkunden")
+    out = io.StringIO()
+    call_command("seed_demo", "--reports-about", remote_lab.origin.base_url, stdout=out)
+    assert "written about http://127.0.0.1:8999's methods: 2." in out.getvalue()
+    about = ExperienceReport.objects.filter(method_iri__startswith=remote_lab.origin.base_url)
+    assert about.count() == 2 and {report.lab.origin.is_local for report in about} == {True}
+    call_command("seed_demo", "--reports-about", remote_lab.origin.base_url, stdout=out)
+    assert about.count() == 2 and out.getvalue().endswith("methods: 0.\n")

@@ -56,6 +56,16 @@ def test_three_nodes_come_up_peered_with_demo_content_and_stop_on_ctrl_c(tmp_pat
         assert "impact view" in output
         for origin in (port, port + 1, port + 2):
             assert closing_reports(f"http://127.0.0.1:{port + 2}", f"http://127.0.0.1:{origin}/") == 6
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/methods/?q=Spaziergangsinterview&origin="
+                                    f"http://127.0.0.1:{port}/", timeout=10) as response:
+            walk = json.loads(response.read())["results"][0]["uuid"]
+        for offset in (0, 1, 2):  # every node counts the reports of the three cities about Wiesbaden's method
+            with urllib.request.urlopen(f"http://127.0.0.1:{port + offset}/api/methods/?origin=http://127.0.0.1:{port}/"
+                                        f"&q=Spaziergangsinterview", timeout=10) as response:
+                mirrored = json.loads(response.read())["results"][0]["uuid"]
+            with urllib.request.urlopen(f"http://127.0.0.1:{port + offset}/api/methods/{mirrored}/", timeout=10) as response:
+                experience = json.loads(response.read())["experience"]
+            assert mirrored == walk and (experience["cities"], experience["reports"]) == (3, 4), (offset, experience)
     finally:
         os.killpg(demo.pid, signal.SIGINT)
         demo.wait(timeout=60)

@@ -15,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 MANY = 120
 QUERY_BOUND = 14
+# The catalog counts two facets more (tried in N labs, worked with a group) and reads the change log's
+# head for its kept pages (web.kept).
+CATALOG_QUERY_BOUND = QUERY_BOUND + 3
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def many_items(lab):
 
 @pytest.mark.parametrize("per_page", [12, 96])
 def test_catalog_queries_do_not_grow_with_the_page_size(client, many_items, django_assert_max_num_queries, per_page):
-    with django_assert_max_num_queries(QUERY_BOUND):
+    with django_assert_max_num_queries(CATALOG_QUERY_BOUND):
         response = client.get("/methods/", {"per_page": per_page, "target_group": "general-public"})
     page = response.content.decode()
     assert response.status_code == 200 and page.count('class="card method-card"') == per_page

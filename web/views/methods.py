@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.selectors import events_visible
+from experience.models import ExperienceReport
+from experience.selectors import Experience, method_experience, reports_about
 from hub.access import can_see_drafts, can_see_network
-from hub.choices import Visibility
+from hub.choices import TargetGroup, Visibility
+from hub.negotiation import HTML, JSON_LD, preferred_type
 from hub.roles import grants_of, labs_editable, raise_unless_may_edit
 from hub.services.items import MirroredItemError
 from methods.models import MethodCard
@@ -29,6 +32,7 @@ from methods.services import (
 )
 from web.access import confirm_delete, page, writer_required
 from web.catalog import ORDERINGS, catalog_methods
+from web.experience import experience_link, staircase_chart
 from web.family import method_family
 from web.forms import (
     AdaptForm,
@@ -39,27 +43,42 @@ from web.forms import (
     steps_more,
 )
 from web.items import gone_response, item_response
+from web.kept import kept_page
 from web.paging import PAGE_SIZES
+
+LATEST_REPORTS = 5
 
 
 def method_list(request: HttpRequest) -> HttpResponse:
-    """The catalog: search and filters with counts, and the methods with their lab and city."""
-    catalog = catalog_methods(data=request.GET, include_network=can_see_network(request))
-    return page(request, "web/methods/method_list.html", {
-        "catalog": catalog, "orderings": ORDERINGS, "page_sizes": PAGE_SIZES, "per_page": catalog.page.paginator.per_page,
-    })
+    """The catalog: search and filters with counts, and the methods with their lab and city (kept for anonymous readers)."""
+
+    def render(extra: dict) -> HttpResponse:
+        catalog = catalog_methods(data=request.GET, include_network=can_see_network(request))
+        return page(request, "web/methods/method_list.html", {
+            "catalog": catalog, "orderings": ORDERINGS, "page_sizes": PAGE_SIZES,
+            "per_page": catalog.page.paginator.per_page, **extra,
+        })
+
+    return kept_page(request, render)
 
 
 def method_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """A method card as a page or as its signed document."""
-    method = method_for_reader(
-        uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request)
-    )
-    if method is None:
-        return gone_response(request, f"/methods/{uuid}")
-    return item_response(
-        request, method, template="web/methods/method_detail.html", context={"method_page": MethodPage(request, method)}
-    )
+    """A method card as a page (kept for anonymous readers) or as its signed document."""
+
+    def render(extra: dict) -> HttpResponse:
+        method = method_for_reader(
+            uuid=uuid, include_network=can_see_network(request), include_drafts=can_see_drafts(request)
+        )
+        if method is None:
+            return gone_response(request, f"/methods/{uuid}")
+        response = item_response(request, method, template="web/methods/method_detail.html",
+                                 context={"method_page": MethodPage(request, method), **extra})
+        # The node's own figures live apart from the signed document, which is served unchanged.
+        figures = request.build_absolute_uri(reverse("method-experience", kwargs={"uuid": uuid}))
+        response["Link"] = experience_link(figures)
+        return response
+
+    return kept_page(request, render, variant=preferred_type(request, [HTML, JSON_LD]) or "")
 
 
 class MethodPage:
@@ -84,6 +103,33 @@ class MethodPage:
     def events(self):
         """Events that use this method."""
         return events_visible(include_network=self.include_network).filter(method_iris__has=self.method.iri).order_by("-start")[:10]
+
+    @cached_property
+    def experience(self) -> Experience:
+        """The figures of the reports about this method that the reader may see, as kept on every write."""
+        return method_experience(method_iri=self.method.iri, include_network=self.include_network)
+
+    @cached_property
+    def reports(self) -> list[ExperienceReport]:
+        """The latest reports about this method, in full."""
+        if not self.experience.reports:
+            return []
+        return list(reports_about(method_iri=self.method.iri, include_network=self.include_network)[:LATEST_REPORTS])
+
+    @cached_property
+    def reached_groups(self) -> list[tuple[str, int]]:
+        """The target groups the reports reached, by their translated names, with how many reports reached each."""
+        names = dict(TargetGroup.choices)
+        return [(str(names[group]), count) for group, count in self.experience.reached_groups]
+
+    @cached_property
+    def staircase_chart(self):
+        return staircase_chart(self.experience)
+
+    @cached_property
+    def may_report(self) -> bool:
+        """Whether the person writes items of a lab, and so may report on using this method."""
+        return grants_of(self.user).writes_items
 
     @cached_property
     def adapt_form(self) -> AdaptForm | None:

@@ -58,7 +58,12 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def _contents(bundle: BundleExport) -> str:
     """The bundle's items by type, as a phrase."""
-    names = {"Lab": "labs", "MethodCard": "method cards", "Event": "events", "Idea": "ideas", "Tombstone": "tombstones"}
+    names = {"Lab": "labs", "MethodCard": "method cards", "Event": "events", "Idea": "ideas",
+             "ExperienceReport": "experience reports", "Tombstone": "tombstones"}
     parts = [f"{bundle.counts.get(type_name, 0)} {name}" for type_name, name in names.items()
-             if type_name != "Idea" or bundle.counts.get(type_name)]  # ideas named when there are some
+             if type_name not in OPTIONAL or bundle.counts.get(type_name)]
     return "the node descriptor, " + ", ".join(parts)
+
+
+# The types named only when the bundle holds some (the phrase stayed as it was before they existed).
+OPTIONAL = ("Idea", "ExperienceReport")

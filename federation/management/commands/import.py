@@ -35,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Imported into {result.node.name} ({result.node.iri}): {counts['Lab']} labs, {counts['MethodCard']} "
             f"method cards, {counts['Event']} events, " + (f"{counts['Idea']} ideas, " if counts["Idea"] else "")
+            + (f"{counts['ExperienceReport']} experience reports, " if counts["ExperienceReport"] else "")
             + f"{counts['Tombstone']} tombstones."
         ))
         if result.node_created:

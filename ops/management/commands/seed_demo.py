@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from hub.selectors import NodeNotInitialised
-from ops.demo import DemoReport, demo_seed
+from ops.demo import DemoReport, demo_network_reports, demo_seed
 
 
 class Command(BaseCommand):
@@ -15,7 +15,17 @@ class Command(BaseCommand):
         "today) to an initialised node. Run again, it changes nothing and says so."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--reports-about", metavar="ORIGIN",
+            help="Instead: report from this node's first lab on the demo methods it mirrors from ORIGIN (a node's "
+                 "address), as make demo-network does after the first sync.",
+        )
+
+    def handle(self, *args: Any, reports_about: str | None = None, **options: Any) -> None:
+        if reports_about:
+            self.stdout.write(self._network_reports(reports_about))
+            return
         try:
             report = demo_seed()
         except NodeNotInitialised as error:
@@ -25,6 +35,14 @@ class Command(BaseCommand):
                 "The demo content is not valid: " + "; ".join(error.messages)
             ) from None
         self.stdout.write(_message(report))
+
+
+    def _network_reports(self, origin: str) -> str:
+        try:
+            written = demo_network_reports(about=origin)
+        except (NodeNotInitialised, ValidationError) as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
+        return f"Experience reports written about {origin}'s methods: {written}."
 
 
 def _message(report: DemoReport) -> str:

@@ -164,15 +164,26 @@ def database_url_of_test_database() -> str:
     return f"postgres://{params['USER']}@{host}:{port}/{params['NAME']}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def task_queue_of_this_test_process() -> str:
+    """Tasks go to a queue of this test process's own: test processes run side by side (xdist) on one
+    broker, and the worker of one must not take the other's tasks (it would run them on its own database)."""
+    from config.celery import app
+
+    queue = f"test-{os.getpid()}"
+    app.conf.task_default_queue = queue
+    return queue
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
-    """A real Celery worker process on the configured broker, reading the test database."""
+def celery_worker_process(transactional_db, settings, tmp_path, task_queue_of_this_test_process):
+    """A real Celery worker process on the configured broker, reading the test database and this test process's queue."""
     env = os.environ | {"DATABASE_URL": database_url_of_test_database(), "HUB_DATA_DIR": str(settings.HUB_DATA_DIR)}
     log = tmp_path / "worker.log"
     with log.open("w") as handle:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-             "--hostname", f"test-{os.getpid()}@%h"],
+             "--hostname", f"test-{os.getpid()}@%h", "--queues", task_queue_of_this_test_process],
             cwd=PROJECT_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
         )
     _wait_for_text(log, "ready", worker)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 
 from tests.network.harness import DatabaseTemplate, LiveNode, uses_postgres
 
-_redis_databases = itertools.count(1)
+
+def _redis_databases_of_this_test_process() -> itertools.cycle:
+    """Redis databases 1–14 for the live nodes with a worker (15 is the run's own), split between the test
+    processes (xdist workers gw0, gw1, …) so that no two running nodes share a broker and a cache."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(worker.removeprefix("gw") or 0) % count
+    share = 14 // count
+    return itertools.cycle(range(1 + index * share, 1 + (index + 1) * share))
+
+
+_redis_databases = _redis_databases_of_this_test_process()
 
 
 def pytest_collection_modifyitems(items):
@@ -32,7 +44,7 @@ class Network:
         self.root, self.template, self.nodes = root, template, []
 
     def __call__(self, name: str, city: str, *, worker: bool = False, start: bool = True, server_workers: int = 1) -> LiveNode:
-        redis_db = next(_redis_databases) % 14 + 1 if worker and uses_postgres() else None  # 15: the run's own
+        redis_db = next(_redis_databases) if worker and uses_postgres() else None
         node = LiveNode(name=name, city=city, root=self.root, worker=worker, redis_db=redis_db,
                         server_workers=server_workers)
         self.nodes.append(node)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import Event
-from federation.models import KeyPin, Peer, SyncRun
+from federation.models import KeyPin, Peer, SkippedDocument, SyncRun
 from federation.pins import origin_pin
 from federation.sync import feed_apply_page, sync_peer
 from federation.sync.pull import _read_page
@@ -57,6 +57,7 @@ class Held:
         self.nodes = {iri: (key, version, name) for iri, key, version, name in
                       Node.objects.values_list("iri", "public_key_multibase", "version", "name")}
         self.peer = Peer.objects.values_list("cursor", "items_applied").get(pk=peer.pk)
+        self.kept = dict(SkippedDocument.objects.values_list("iri", "version"))  # of types the node does not know
 
 
 @pytest.fixture
@@ -122,10 +123,13 @@ def apply_from_the_wire(peer: Peer, documents: list[Any]):
 
 
 def assert_accounted_and_written_exactly(peer: Peer, documents: list[Any], result, before: Held) -> None:
-    """Every document is applied, skipped, held or rejected with a reason; only the applied ones were written."""
-    assert result.applied + result.skipped + result.held + len(result.rejections) == len(documents), result
+    """Every document is applied, skipped, held, kept (a type the node does not know) or rejected with a reason;
+    only the applied ones were written, and only the kept ones were kept."""
+    kept = sum(result.kept.values())
+    assert result.applied + result.skipped + result.held + kept + len(result.rejections) == len(documents), result
     assert all(isinstance(r["id"], str) and isinstance(r["reason"], str) and r["reason"] for r in result.rejections)
     after = Held(peer)
+    assert len({iri for iri, version in after.kept.items() if before.kept.get(iri) != version}) == kept, result
     changed = {iri for iri, entry in after.log.items() if before.log.get(iri) != entry}
     assert set(before.log) <= set(after.log)
     assert len(changed) == result.applied, (changed, result)

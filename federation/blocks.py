@@ -29,7 +29,7 @@ from experience.services import method_experience_recount
 from federation.models import AllowedOrigin, Block, CursorRewind, Peer, SkippedDocument
 from hub.models import ChangeLogEntry, Lab, Node
 from hub.roles import SYSTEM, raise_unless_node_admin
-from hub.services.changelog import changelog_lock
+from hub.services.changelog import changelog_lock, changelog_move_on
 from ideas.models import Idea
 from methods.models import MethodCard
 
@@ -242,6 +242,7 @@ def origin_remove_held(origin: str) -> dict[str, int]:
     for model in MIRRORED_MODELS:
         model.objects.filter(origin_id__in=nodes).delete()
     entries.delete()
+    changelog_move_on()  # nothing kept under the old head shows the removed items again
     method_experience_recount(method_iris=counted)
     return counts
 
@@ -257,6 +258,7 @@ def items_remove_held(iris: list[str]) -> dict[str, int]:
     for model in MIRRORED_MODELS:
         model.objects.filter(iri__in=iris, origin__is_local=False).delete()
     entries.delete()
+    changelog_move_on()  # nothing kept under the old head shows the removed items again
     method_experience_recount(method_iris=counted)
     return counts
 

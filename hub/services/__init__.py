@@ -1,6 +1,11 @@
 """Services that write the node's own data; see each module."""
 
-from hub.services.changelog import Change, changelog_record, changelog_record_many
+from hub.services.changelog import (
+    Change,
+    changelog_move_on,
+    changelog_record,
+    changelog_record_many,
+)
 from hub.services.items import MirroredItemError, raise_if_not_local
 from hub.services.labs import lab_create, lab_delete, lab_update
 from hub.services.node import NodeInit, node_init
@@ -11,6 +16,7 @@ __all__ = [
     "Change",
     "MirroredItemError",
     "NodeInit",
+    "changelog_move_on",
     "changelog_record",
     "changelog_record_many",
     "lab_create",

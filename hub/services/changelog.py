@@ -98,6 +98,16 @@ def changelog_lock() -> None:
     ChangeLogSequence.objects.select_for_update().get_or_create(pk=1)
 
 
+def changelog_move_on() -> None:
+    """Hand out a position that no entry gets, so that the head moves on.
+
+    For changes that write no entry, such as removing what a blocked origin brought: every page kept
+    under the old head (the API's lists, the catalog, method pages) is made again. Readers of the feed
+    skip the gap; run it in the transaction of the change.
+    """
+    _positions_take(1)
+
+
 def _positions_take(count: int) -> int:
     """Lock the sequence until commit and reserve ``count`` positions; return the first."""
     sequence, _created = ChangeLogSequence.objects.select_for_update().get_or_create(pk=1)

@@ -8,9 +8,10 @@ import time_machine
 from django.utils import timezone
 
 from events.services import event_cancel
+from federation.blocks import origin_block
 from hub.roles import SYSTEM
 from methods.services import method_delete, method_update
-from tests.api.factories import make_event, make_method, results, titles
+from tests.api.factories import make_event, make_method, mirrored_method, results, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,14 @@ def test_anonymous_readers_see_a_change_within_the_heads_age(anonymous, lab, set
     method_update(actor=SYSTEM, method=method, title="Zukunftswerkstatt")
     time.sleep(0.35)
     assert titles(anonymous.get("/api/methods/")) == ["Zukunftswerkstatt"]
+
+
+def test_a_blocked_origins_items_leave_the_kept_pages_at_once(anonymous, lab, remote_lab, settings):
+    settings.HUB_API_HEAD_SECONDS = 0  # the head read for every request: only a moved head makes a page anew
+    mirrored_method(remote_lab)
+    assert titles(anonymous.get("/api/methods/")) == ["Stadtspaziergang"]
+    origin_block(origin=remote_lab.origin.iri, reason="Verbreitet Werbung.", actor=SYSTEM)
+    assert titles(anonymous.get("/api/methods/")) == []
 
 
 def test_readers_who_see_network_items_never_get_the_public_page(anonymous, reader, lab):

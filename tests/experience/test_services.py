@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from experience.models import ExperienceReport, MethodExperience
 from experience.selectors import method_experience
@@ -171,7 +171,7 @@ def test_experience_recount_counts_every_method_again(write, lab):
 def test_a_lab_with_experience_reports_is_not_deleted(report, lab):
     from hub.services.labs import lab_delete
 
-    with pytest.raises(ValidationError, match="Erfahrungsberichte"):
+    with translation.override("de"), pytest.raises(ValidationError, match="Erfahrungsberichte"):
         lab_delete(lab=lab, actor=SYSTEM)
     experience_report_delete(report=report, actor=SYSTEM)
     lab_delete(lab=lab, actor=SYSTEM)

@@ -28,7 +28,7 @@ MOMENT = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)
 def experience_report(source: Origin, *, version: int = 1, uid: str | None = None, **terms) -> dict:
     """A document of a type this version has no codec for, as a newer node signs it."""
     return source.sign({
-        "@context": list(ITEM_CONTEXT), "id": f"{source.base}/reports/{uid or uuid.uuid4()}", "type": "ExperienceReport",
+        "@context": list(ITEM_CONTEXT), "id": f"{source.base}/reports/{uid or uuid.uuid4()}", "type": "FutureReport",
         "version": version, "visibility": "public", "origin": source.node.iri, "dateModified": MOMENT.isoformat(),
         "itemReviewed": f"{source.base}/methods/{uuid.uuid4()}", "fit": 4, **terms,
     })
@@ -57,13 +57,13 @@ def test_an_origin_cannot_fill_the_database_with_documents_of_unknown_types(peer
     monkeypatch.setattr(waiting, "MAX_SKIPPED_PER_ORIGIN", 3)
     flood = [experience_report(origin) for _ in range(5)]
     result = apply(peer, origin.descriptor(), *flood)
-    assert result.kept == {"ExperienceReport": 3}
+    assert result.kept == {"FutureReport": 3}
     assert SkippedDocument.objects.count() == 3
     reasons = {rejection["id"]: rejection["reason"] for rejection in result.rejections}
     assert set(reasons) == {flood[3]["id"], flood[4]["id"]}
-    assert ("a type this node does not know (ExperienceReport), not kept: this node keeps at most 3 such documents "
+    assert ("a type this node does not know (FutureReport), not kept: this node keeps at most 3 such documents "
             "of one origin; every peer's feed is read again once this node knows the type") == reasons[flood[4]["id"]]
-    assert SkippedUnkept.objects.get().name == "type ExperienceReport"  # so an upgrade reads the feeds again
+    assert SkippedUnkept.objects.get().name == "type FutureReport"  # so an upgrade reads the feeds again
 
 
 @pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_document_of_an_unknown_type_is_kept_only_as_its_origin_signed_it(peer
     own = experience_report(Origin(settings.HUB_BASE_URL))
     result = apply(peer, origin.descriptor(), forged, tampered, unsigned, foreign, wrong_context, malformed_type)
     reasons = {rejection["id"]: rejection["reason"] for rejection in result.rejections}
-    assert reasons[forged["id"]].startswith("unknown type 'ExperienceReport', not kept: proof not verified against "
+    assert reasons[forged["id"]].startswith("unknown type 'FutureReport', not kept: proof not verified against "
                                             f"the key of {origin.node.iri}")
     assert "signature does not match" in reasons[tampered["id"]]
     assert "lacks its proof" in reasons[unsigned["id"]]
@@ -130,12 +130,12 @@ def test_a_term_this_node_does_not_know_is_refused_and_read_again_after_an_upgra
 def test_an_unknown_type_is_skipped_with_its_reason_kept_and_neither_applied_nor_relayed(peer, origin):
     document = experience_report(origin)
     result = apply(peer, origin.descriptor(), document, cursor="9")
-    assert (result.applied, result.skipped, result.kept, result.rejections) == (1, 0, {"ExperienceReport": 1}, [])
+    assert (result.applied, result.skipped, result.kept, result.rejections) == (1, 0, {"FutureReport": 1}, [])
     row = SkippedDocument.objects.get()
     assert (row.iri, row.origin, row.item_type, row.version, row.deleted, row.peer) == (
-        document["id"], origin.node.iri, "ExperienceReport", 1, False, peer)
+        document["id"], origin.node.iri, "FutureReport", 1, False, peer)
     assert orjson.loads(row.document) == document and row.size == len(row.document.encode())
-    assert row.reason == "a type this node does not know: ExperienceReport"
+    assert row.reason == "a type this node does not know: FutureReport"
     assert not ChangeLogEntry.objects.filter(iri=document["id"]).exists()
     assert all(document["id"] not in served for served in feed_page(after=0, limit=500).documents)
     peer.refresh_from_db()
@@ -149,7 +149,7 @@ def test_a_newer_version_replaces_the_kept_one_and_an_older_one_changes_nothing(
     first, second = experience_report(origin, uid=uid), experience_report(origin, uid=uid, version=2, fit=2)
     apply(peer, origin.descriptor(), first)
     seen = SkippedDocument.objects.get().first_seen_at
-    assert apply(peer, second).kept == {"ExperienceReport": 1}
+    assert apply(peer, second).kept == {"FutureReport": 1}
     assert apply(peer, first).skipped == 1
     row = SkippedDocument.objects.get()
     assert (row.version, orjson.loads(row.document)["fit"], row.first_seen_at) == (2, 2, seen)
@@ -159,7 +159,7 @@ def test_a_newer_version_replaces_the_kept_one_and_an_older_one_changes_nothing(
 def test_a_tombstone_removes_the_kept_item_and_no_older_copy_brings_it_back(peer, origin):
     document = experience_report(origin, version=2)
     apply(peer, origin.descriptor(), document)
-    assert apply(peer, tombstone(origin, document["id"], 3, "ExperienceReport")).kept == {"ExperienceReport": 1}
+    assert apply(peer, tombstone(origin, document["id"], 3, "FutureReport")).kept == {"FutureReport": 1}
     assert kept() == {document["id"]: (3, True)}
     assert '"fit"' not in SkippedDocument.objects.get().document  # the item's content is gone
     assert apply(peer, experience_report(origin, uid=document["id"].rsplit("/", 1)[1], version=4)).skipped == 1
@@ -236,11 +236,11 @@ def test_a_catch_up_that_fails_midway_leaves_the_kept_documents_for_the_next(pee
 
 @pytest.mark.django_db
 def test_the_sync_report_says_what_was_skipped_and_caught_up(peer):
-    run = SyncRun(peer=peer, pages=1, applied=2, kept={"ExperienceReport": 3}, caught_up={"Idea": 2},
+    run = SyncRun(peer=peer, pages=1, applied=2, kept={"FutureReport": 3}, caught_up={"Idea": 2},
                   started_at=MOMENT, finished_at=MOMENT)
     text = report(run)
     assert ", 2 applied, 0 unchanged, 3 skipped, 0 rejected" in text
-    assert ("  skipped 3 item(s) of a type this node does not know: ExperienceReport (kept; applied after an upgrade "
+    assert ("  skipped 3 item(s) of a type this node does not know: FutureReport (kept; applied after an upgrade "
             "that knows it)") in text
     assert "  caught up on 2 kept item(s) of a type this node knows now: Idea" in text
 

@@ -70,7 +70,8 @@ class Workers:
         self.journals = [root / f"worker-{number}.jsonl" for number in (1, 2)]
         self.processes: list[subprocess.Popen] = []
         self.sent: dict[str, int] = {}
-        self.app = Celery("robustness-producer", broker=broker_url() or "filesystem://")
+        # not the current app: the node's shared tasks would otherwise bind to it for the rest of the test process
+        self.app = Celery("robustness-producer", broker=broker_url() or "filesystem://", set_as_current=False)
         self.app.conf.update(task_serializer="json", accept_content=["json"])
         if not broker_url():
             folders = node.data_dir / "broker"

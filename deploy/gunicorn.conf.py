@@ -4,6 +4,7 @@ Settings not made here can be given in the environment as GUNICORN_CMD_ARGS, e.g
 """
 
 from config.logging import gunicorn_logconfig
+from config.workers import post_worker_init  # noqa: F401  (a gunicorn hook: each worker freezes what it loaded)
 
 bind = "127.0.0.1:8000"
 workers = 3

@@ -7,7 +7,8 @@ on the same server: ``/healthz`` (the trivial view, no database), the first page
 event lists, and searches for words from the commonest (in most items) to rare ones.
 
 The API keeps rendered list pages until the catalog changes (``api.caching``), so under load nearly
-every answer comes from that cache. What a page costs when it is not kept (the first request after
+every answer comes from that cache (each server process keeps every page before the rounds,
+``bench.load.warm``). What a page costs when it is not kept (the first request after
 a change) is measured apart: one client asks each page of the two mixes once with a parameter the
 API ignores but the cache key includes, so every answer is built from the database.
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.load import Load, load
+from bench.load import Load, load, warm
 from bench.node import BenchNode, Template, psql
 from bench.report import Row, median, say, spread
 from bench.words import ENGLISH, GERMAN
@@ -63,8 +64,8 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         for name, seconds in uncached.items():
             say(f"  uncached {name}: median {median(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms "
                 f"({len(seconds)} requests, one client)")
-        for name, paths in mixes().items():  # warm the workers and the database's cache
-            load(node.base_url, paths, seconds=1)
+        for paths in mixes().values():  # warm the database's cache, and every server process keeps every page
+            warm(node.base_url, paths)
         results = rounds_of(node.base_url, mixes(), rounds=sizes.rounds, seconds=sizes.seconds)
     finally:
         node.stop()

@@ -11,8 +11,9 @@ with its ``experience``, for methods from the most tried to untried ones), and t
 catalog page and ``/api/methods/`` filtered by ``tried_in_labs``, ``worked_with`` and sorted by the
 most tried).
 
-The pages are kept rendered until the catalog changes, as the API's lists are (``web.pages`` and
-``api.caching``), so under load nearly every answer comes from that cache; what an answer costs when
+The pages are kept rendered until the catalog changes, as the API's lists are (``web.kept`` and
+``api.caching``), so under load nearly every answer comes from that cache: before the rounds, every path is asked for
+on new connections until each server process keeps its page (``bench.load.warm``). What an answer costs when
 it is built anew (the first request after a change) is measured apart by one client, as the catalog
 benchmark does.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.catalog import rounds_of, uncached_seconds
-from bench.load import Load, load
+from bench.load import Load, warm
 from bench.node import BenchNode, Template, psql
 from bench.report import Row, median, say, spread
 
@@ -41,9 +42,6 @@ QUICK = Sizes(methods=200, reports=3_000, rounds=1, seconds=2)
 LABS = 40
 SAMPLE = 30  # methods of the method mix: the most tried, then evenly down to the least tried (or untried) ones
 ACCEPT = {"Accept": "text/html,application/json"}  # pages as a browser asks for them; the API answers JSON
-# Each of the two server processes keeps its own pages, and building a catalog page over thousands of
-# methods takes a few hundred milliseconds: the warm-up lets every process keep every page once.
-WARM_SECONDS = {"trivial": 1, "method": 3, "catalog": 5}
 
 # Runs inside the node: the uuids of the sample's methods, from the most tried to untried ones.
 SAMPLE_CODE = """
@@ -92,8 +90,8 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         for name, seconds in uncached.items():
             say(f"  not yet kept, {name}: median {median(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms "
                 f"({len(seconds)} requests, one client)")
-        for name, mix in paths.items():  # warm the workers, the database's cache and each worker's kept pages
-            load(node.base_url, mix, seconds=WARM_SECONDS[name], headers=ACCEPT)
+        for mix in paths.values():  # each server process keeps its own pages: every one keeps every page first
+            warm(node.base_url, mix, headers=ACCEPT)
         results = rounds_of(node.base_url, paths, rounds=sizes.rounds, seconds=sizes.seconds, headers=ACCEPT)
     finally:
         node.stop()

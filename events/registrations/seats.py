@@ -1,24 +1,36 @@
 """Seats and the waiting list, changed only while the event's row is locked.
 
 Every change of a registration's place (confirming, cancelling, promoting, checking in, giving a
-held-back seat) first locks its event's row with ``event_locked``: ``SELECT … FOR UPDATE`` on
-PostgreSQL; on SQLite every transaction of the node begins ``IMMEDIATE`` (``config/settings.py``)
-and so holds the database's write lock until it commits. Under that lock the counts on the event
-row (seats taken, places on the waiting list) are read, checked and written back in the same
-transaction as the registration, which a confirmation writes only if it is still pending (a
-conditional UPDATE, ``place_settle``): there is no count-then-insert between transactions, so no
-two people ever get the last seat, and places on the waiting list stay 1, 2, 3, … without gaps.
+held-back seat) happens with its event's row locked: ``SELECT … FOR UPDATE`` on PostgreSQL; on
+SQLite every transaction of the node begins ``IMMEDIATE`` (``config/settings.py``) and so holds the
+database's write lock until it commits. Under that lock the counts on the event row (seats taken,
+places on the waiting list) are read, checked and written back in the same transaction as the
+registration, which a confirmation writes only if it is still pending: there is no
+count-then-insert between transactions, so no two people ever get the last seat, and places on the
+waiting list stay 1, 2, 3, … without gaps.
+
+Which place a new confirmation gets is one rule, written once in SQL (``PLACE``): a held-back seat
+when staff give one, else a free seat while nobody waits, else the end of the waiting list, else
+none. A person confirming from their mail is settled by one statement on PostgreSQL
+(``place_confirm``), which locks the event's row, decides, and writes the registration and the
+counts: the lock is held only inside the database, for that statement and its commit, however busy
+the web process is. Elsewhere (SQLite), and for staff registering someone, the same rule runs as
+separate statements inside the locked transaction.
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration
-from hub.choices import RegistrationStatus
+from hub.choices import EventStatus, RegistrationStatus
+from hub.choices import Registration as RegistrationMode
 from hub.problems import Conflict
 
 COUNTS = ("seats_confirmed", "held_back_taken", "waiting_count", "checked_in_count")
@@ -26,6 +38,8 @@ COUNTS = ("seats_confirmed", "held_back_taken", "waiting_count", "checked_in_cou
 LOCKED_FIELDS = ("id", "iri", "title", "lab_id", "registration", "capacity", "held_back_seats", "waiting_list",
                  "status", "end", "visibility", *COUNTS)
 FULLY_BOOKED = _("The event is fully booked.")
+# What settling a registration's place writes of it.
+PLACE_FIELDS = ("status", "position", "from_held_back", "confirmed_at", "expires_at")
 
 
 def event_locked(event_id: int) -> Event:
@@ -40,36 +54,148 @@ def counts_save(event: Event) -> None:
     Event.objects.filter(pk=event.pk).update(**{name: getattr(event, name) for name in COUNTS})
 
 
+# The held-back seats staff have given, as far as they count against the held-back ones (``Event.held_back_left``).
+_HELD_BACK_GIVEN = "CASE WHEN e.held_back_taken < e.held_back_seats THEN e.held_back_taken ELSE e.held_back_seats END"
+# The place a registration of ``seats`` seats gets at the event ``e``: ``held`` (a held-back seat, only when
+# staff give one), ``seat`` (a seat open to registration, only while nobody waits), ``queue`` (the end of the
+# waiting list) or NULL (fully booked). The seats open to registration are ``Event.seats_left``.
+PLACE = f"""CASE
+    WHEN %(held_back)s AND e.held_back_seats - {_HELD_BACK_GIVEN} >= %(seats)s THEN 'held'
+    WHEN e.waiting_count = 0
+         AND e.capacity - e.held_back_seats - (e.seats_confirmed - {_HELD_BACK_GIVEN}) >= %(seats)s THEN 'seat'
+    WHEN e.waiting_list THEN 'queue'
+END"""
+# The event takes registrations on this node and is neither cancelled nor over (``Event.registers_here``, ``raise_if_over``).
+_TAKES_PLACES = """e.id = %(event)s AND e.registration = %(node)s AND e.capacity > 0 AND e.status <> %(cancelled)s
+    AND e."end" > %(now)s"""
+_DECIDE = f"SELECT {PLACE}, e.waiting_count FROM events_event e WHERE {_TAKES_PLACES}"
+_COUNTS_TAKE = """seats_confirmed = seats_confirmed + CASE WHEN {place} = 'queue' THEN 0 ELSE %(seats)s END,
+    held_back_taken = held_back_taken + CASE WHEN {place} = 'held' THEN %(seats)s ELSE 0 END,
+    waiting_count = waiting_count + CASE WHEN {place} = 'queue' THEN 1 ELSE 0 END"""
+_SETTLE = """status = CASE WHEN {place} = 'queue' THEN %(waiting)s ELSE %(confirmed)s END,
+    position = CASE WHEN {place} = 'queue' THEN {waiting_count} + 1 END,
+    from_held_back = {place} = 'held', confirmed_at = COALESCE(confirmed_at, %(now)s), expires_at = NULL"""
+# PostgreSQL: lock the event's row and decide (d), settle the registration if it is still pending (r), then
+# count its seats (e); nothing is written when the event takes no one or the registration was settled already.
+_CONFIRM_POSTGRESQL = f"""WITH d AS (
+    SELECT e.id, {PLACE} AS place, e.waiting_count FROM events_event e WHERE {_TAKES_PLACES} FOR UPDATE
+), r AS (
+    UPDATE events_registration SET {_SETTLE.format(place="d.place", waiting_count="d.waiting_count")}
+    FROM d WHERE events_registration.id = %(registration)s AND events_registration.status = %(pending)s
+        AND d.place IS NOT NULL
+    RETURNING d.place, events_registration.position, events_registration.confirmed_at
+), e AS (
+    UPDATE events_event SET {_COUNTS_TAKE.format(place="r.place")}
+    FROM r WHERE events_event.id = %(event)s
+    RETURNING events_event.iri, events_event.visibility
+)
+SELECT r.place, r.position, r.confirmed_at, e.iri, e.visibility FROM r, e"""
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a confirmation settled: the registration's new place, and the event's IRI and visibility."""
+
+    held_back: bool
+    position: int | None  # on the waiting list; None with a seat
+    confirmed_at: datetime
+    event_iri: str
+    event_visibility: str
+
+    @property
+    def status(self) -> str:
+        return RegistrationStatus.CONFIRMED if self.position is None else RegistrationStatus.WAITING
+
+
+def place_confirm(registration: Registration) -> Place | None:
+    """Give a pending registration its place (``PLACE``) and count its seats; None when nothing was written.
+
+    Nothing is written when the event takes no registrations now (not on this node, cancelled, over,
+    fully booked without a waiting list) or the registration is no longer pending; the caller finds out
+    which. ``registration`` is updated to what was written.
+    """
+    parameters = _parameters(registration.event_id, registration.seats, held_back=False) | {
+        "registration": registration.pk, "pending": RegistrationStatus.PENDING,
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # outside a transaction, committed on its own: the lock ends with it
+            cursor.execute(_CONFIRM_POSTGRESQL, parameters)
+            row = cursor.fetchone()
+        place = Place(row[0] == "held", row[1], row[2], row[3], row[4]) if row else None
+    else:
+        with transaction.atomic():
+            place = _confirm_in_transaction(parameters)
+    if place is not None:
+        registration.status, registration.position = place.status, place.position
+        registration.from_held_back, registration.confirmed_at = place.held_back, place.confirmed_at
+        registration.expires_at = None
+    return place
+
+
+def event_settled(event_id: int, place: Place) -> Event:
+    """The event as far as a confirmation read it (IRI, visibility); any other field loads when asked for."""
+    known = {"id": event_id, "iri": place.event_iri, "visibility": place.event_visibility}
+    names = [field.attname for field in Event._meta.concrete_fields if field.attname in known]
+    return Event.from_db(connection.alias, names, [known[name] for name in names])
+
+
+def _confirm_in_transaction(parameters: dict) -> Place | None:
+    """``place_confirm`` as separate statements, in the transaction that holds the event's lock (SQLite)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_DECIDE + lock, parameters)
+        decided = cursor.fetchone()
+        if decided is None or decided[0] is None:
+            return None
+        values = parameters | {"place": decided[0], "waiting_count": decided[1]}
+        cursor.execute(f"UPDATE events_registration SET {_SETTLE.format(place='%(place)s', waiting_count='%(waiting_count)s')}"
+                       " WHERE id = %(registration)s AND status = %(pending)s", values)
+        if cursor.rowcount != 1:
+            return None
+        cursor.execute(f"UPDATE events_event SET {_COUNTS_TAKE.format(place='%(place)s')} WHERE id = %(event)s", values)
+        cursor.execute("SELECT r.position, r.confirmed_at, e.iri, e.visibility FROM events_registration r"
+                       " JOIN events_event e ON e.id = r.event_id WHERE r.id = %(registration)s", values)
+        position, confirmed_at, iri, visibility = cursor.fetchone()
+    return Place(decided[0] == "held", position, _aware(confirmed_at), iri, visibility)
+
+
 def seat_take(event: Event, registration: Registration, *, held_back: bool = False) -> None:
-    """Confirm the registration on free seats, else put it at the end of the waiting list, else refuse.
+    """Give a new registration (not saved yet) its place at the locked event by ``PLACE``, and count its seats.
 
     With ``held_back`` (staff registering someone), the held-back seats are used first. Seats open to
     registration go to nobody while people wait: the first on the list gets the next free seats.
     """
-    if held_back and event.held_back_left >= registration.seats:
-        _confirm(event, registration, from_held_back=True)
-    elif event.waiting_count == 0 and event.seats_left >= registration.seats:
-        _confirm(event, registration, from_held_back=False)
-    elif event.waiting_list:
-        _queue(event, registration)
-    else:
-        raise Conflict("capacity", FULLY_BOOKED)
-    counts_save(event)
+    if not connection.in_atomic_block:
+        raise RuntimeError("seat_take needs the transaction that holds the event's lock")
+    parameters = _parameters(event.pk, registration.seats, held_back=held_back)
+    with connection.cursor() as cursor:
+        cursor.execute(_DECIDE, parameters)
+        decided = cursor.fetchone()
+        if decided is None or decided[0] is None:
+            raise Conflict("capacity", FULLY_BOOKED)
+        place, waiting_count = decided
+        cursor.execute(f"UPDATE events_event SET {_COUNTS_TAKE.format(place='%(place)s')} WHERE id = %(event)s",
+                       parameters | {"place": place})
+    event.refresh_from_db(fields=list(COUNTS))
+    registration.status = RegistrationStatus.WAITING if place == "queue" else RegistrationStatus.CONFIRMED
+    registration.position = waiting_count + 1 if place == "queue" else None
+    registration.from_held_back = place == "held"
+    registration.confirmed_at = registration.confirmed_at or timezone.now()
+    registration.expires_at = None
 
 
-PLACE_FIELDS = ("status", "position", "from_held_back", "confirmed_at", "expires_at")
+def _parameters(event_id: int, seats: int, *, held_back: bool) -> dict:
+    """The values the statements above name; the moment as the database compares it."""
+    return {"event": event_id, "seats": seats, "held_back": held_back, "node": RegistrationMode.NODE,
+            "cancelled": EventStatus.CANCELLED, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+            "waiting": RegistrationStatus.WAITING, "confirmed": RegistrationStatus.CONFIRMED}
 
 
-def place_settle(registration: Registration, *, was: str) -> bool:
-    """Write the place ``seat_take`` gave, if the registration's status is still ``was``; whether it was.
-
-    A conditional update instead of a second read under the lock: a request that confirmed or erased
-    the same registration a moment earlier makes this one write nothing (and roll back).
-    """
-    changed = Registration.objects.filter(pk=registration.pk, status=was).update(
-        **{name: getattr(registration, name) for name in PLACE_FIELDS}
-    )
-    return changed == 1
+def _aware(moment: datetime | str) -> datetime:
+    """A moment read with a plain cursor (SQLite gives naive UTC, or text) as an aware one."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
 
 
 def seat_release(event: Event, registration: Registration) -> list[Registration]:
@@ -129,13 +255,6 @@ def _confirm(event: Event, registration: Registration, *, from_held_back: bool) 
     event.seats_confirmed += registration.seats
     if from_held_back:
         event.held_back_taken += registration.seats
-
-
-def _queue(event: Event, registration: Registration) -> None:
-    event.waiting_count += 1
-    registration.status, registration.position = RegistrationStatus.WAITING, event.waiting_count
-    registration.confirmed_at = registration.confirmed_at or timezone.now()
-    registration.expires_at = None
 
 
 def _leave_queue(event: Event, registration: Registration) -> None:

@@ -74,15 +74,12 @@ def registration_request(
     return saved
 
 
-class _Changed(Exception):
-    """The registration changed between reading it and settling its place: read it again."""
-
-
 def registration_confirm(*, registration: Registration) -> Registration:
     """The person confirms from the mail: a seat if one is free, else a place on the waiting list; again changes nothing.
 
-    Only the event's row is locked and read; the registration is written only if it is still
-    pending (``seats.place_settle``), so two confirmations of it at once settle one place.
+    One statement on PostgreSQL locks the event's row, decides and writes (``seats.place_confirm``);
+    the registration is written only if it is still pending, so two confirmations of it at once
+    settle one place.
     """
     if registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
         return registration
@@ -90,25 +87,38 @@ def registration_confirm(*, registration: Registration) -> Registration:
         raise Conflict("status", _("This registration was cancelled; register again if you want to come."))
     if registration.is_expired:
         raise Conflict("status", _("This registration was not confirmed within 48 hours; register again."))
-    try:
-        with transaction.atomic():
-            event = seats.event_locked(registration.event_id)
-            raise_if_over(event)
-            if not event.registers_here:
-                raise Conflict("registration", NOT_HERE)
-            seats.seat_take(event, registration)
-            if not seats.place_settle(registration, was=RegistrationStatus.PENDING):
-                raise _Changed
-            kind = MailKind.CONFIRMED if registration.status == RegistrationStatus.CONFIRMED else MailKind.WAITING
-            mail_soon(registration, kind)
-            seats_publish_soon(event)
-    except _Changed:
+    place = seats.place_confirm(registration)
+    if place is None:
+        return _confirm_refused(registration)
+    registration.event = seats.event_settled(registration.event_id, place)
+    mail_soon(registration, MailKind.CONFIRMED if place.status == RegistrationStatus.CONFIRMED else MailKind.WAITING)
+    seats_publish_soon(registration.event)
+    return registration
+
+
+def _confirm_refused(registration: Registration) -> Registration:
+    """Why ``seats.place_confirm`` wrote nothing, found under the event's lock: a refusal, or the registration as it stands.
+
+    It was settled or erased meanwhile, the event was cancelled, is over, takes no registrations
+    here, or is fully booked without a waiting list; if a seat was freed in between, it is taken now.
+    """
+    with transaction.atomic():
+        event = seats.event_locked(registration.event_id)
         fresh = Registration.objects.filter(pk=registration.pk).first()
         if fresh is None:
-            raise Conflict("status", _("This registration was erased.")) from None
-        return registration_confirm(registration=fresh)
-    registration.event = event
-    return registration
+            raise Conflict("status", _("This registration was erased."))
+        fresh.event = event
+        if fresh.status != RegistrationStatus.PENDING:
+            return registration_confirm(registration=fresh)
+        raise_if_over(event)
+        if not event.registers_here:
+            raise Conflict("registration", NOT_HERE)
+        place = seats.place_confirm(fresh)
+        if place is None:
+            raise Conflict("capacity", seats.FULLY_BOOKED)
+        mail_soon(fresh, MailKind.CONFIRMED if place.status == RegistrationStatus.CONFIRMED else MailKind.WAITING)
+        seats_publish_soon(event)
+    return fresh
 
 
 def registration_cancel(*, registration: Registration) -> Registration:

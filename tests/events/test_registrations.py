@@ -114,6 +114,54 @@ def test_companions_need_seats_of_their_own(lab):
     assert (first.status, second.status) == ("confirmed", "waiting")
 
 
+def test_nobody_takes_a_free_seat_while_someone_waits_for_more_seats(lab):
+    event = seated_event(lab, capacity=3, max_companions=2, waiting_list=True)
+    first = registered(event, 1)
+    family = registered(event, 2, companions=2)  # three seats, two are free
+    latecomer = registered(event, 3)
+    assert (first.status, family.status, family.position) == ("confirmed", "waiting", 1)
+    assert (latecomer.status, latecomer.position) == ("waiting", 2)
+    event.refresh_from_db()
+    assert (event.seats_confirmed, event.waiting_count, event.seats_left) == (1, 2, 2)
+
+
+@pytest.mark.parametrize(("change", "field"), [("cancel", "status"), ("end", "end"), ("mode", "registration")])
+def test_a_confirmation_after_the_event_changed_is_refused_and_takes_nothing(lab, change, field):
+    event = seated_event(lab, waiting_list=True)
+    pending = registered(event, 1, confirm=False)
+    if change == "cancel":
+        event_cancel(event=event, actor=SYSTEM)
+    else:
+        moved = {"end": {"end": timezone.now() - timedelta(minutes=1)}, "mode": {"registration": "none"}}[change]
+        Event.objects.filter(pk=event.pk).update(**moved)
+    with pytest.raises(Conflict) as conflict:
+        registration_confirm(registration=pending)
+    assert conflict.value.field == field
+    pending.refresh_from_db()
+    event.refresh_from_db()
+    assert (pending.status, event.seats_confirmed, event.waiting_count) == ("pending", 0, 0)
+
+
+def test_a_confirmation_read_before_another_settled_it_takes_no_second_place(lab):
+    event = seated_event(lab, capacity=1, waiting_list=True)
+    stale = registered(event, 1, confirm=False)
+    same = Registration.objects.get(pk=stale.pk)
+    assert registration_confirm(registration=same).status == "confirmed"
+    assert registration_confirm(registration=stale).status == "confirmed"  # what it is now, nothing more
+    event.refresh_from_db()
+    assert (event.seats_confirmed, event.waiting_count) == (1, 0)
+
+
+def test_a_confirmation_of_a_registration_erased_meanwhile_is_a_conflict(event):
+    stale = registered(event, 1, confirm=False)
+    registration_erase(registration=Registration.objects.get(pk=stale.pk))
+    with pytest.raises(Conflict) as conflict:
+        registration_confirm(registration=stale)
+    assert conflict.value.field == "status"
+    event.refresh_from_db()
+    assert event.seats_confirmed == 0
+
+
 def test_a_cancellation_gives_the_seat_to_the_first_waiting_and_closes_the_gap(lab):
     event = seated_event(lab, capacity=2, waiting_list=True)
     people = [registered(event, number) for number in range(5)]

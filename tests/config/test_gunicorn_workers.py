@@ -5,27 +5,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from config.workers import YOUNG_THRESHOLD
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, free_port, wait_for_page
 
 CONFIGURATIONS = {
     "manage.py runnode": "python:config.gunicorn_runnode",
     "a production node (deploy/gunicorn.conf.py)": str(PROJECT_DIR / "deploy" / "gunicorn.conf.py"),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("configuration", CONFIGURATIONS.values(), ids=CONFIGURATIONS.keys())
@@ -39,22 +30,9 @@ def test_each_worker_freezes_what_it_loaded_and_collects_the_young_less_often(co
         stderr=subprocess.PIPE, start_new_session=True,
     )
     try:
-        answer = _first_answer(f"http://127.0.0.1:{port}/", server)
+        answer = json.loads(wait_for_page(f"http://127.0.0.1:{port}/", server, timeout=30))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     assert answer["frozen"] > 1000, "the worker froze nothing: the post_worker_init hook did not run"
     assert answer["threshold"][0] == YOUNG_THRESHOLD
-
-
-def _first_answer(url: str, server: subprocess.Popen, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn stopped: {server.stderr.read().decode()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.loads(response.read())
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer within {timeout} s")

@@ -6,12 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, OutputWatcher, free_port
+from tests.conftest import PROJECT_DIR, OutputWatcher, free_port, wait_for_page
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -25,19 +23,6 @@ def node_env(tmp_path):
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "DJANGO_", "DATABASE_URL", "CELERY_"))}
     return clean | {"HUB_DATA_DIR": str(tmp_path / "data"), "HUB_BASE_URL": f"http://127.0.0.1:{port}"}
-
-
-def wait_for_page(url: str, process: subprocess.Popen, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"runnode stopped with exit code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read().decode()
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{url} did not answer within {timeout} s")
 
 
 def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(node_env):

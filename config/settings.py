@@ -339,6 +339,8 @@ OAUTH2_PROVIDER = {
 }
 
 CELERY_BEAT_SCHEDULE["tokens-clear-expired"] = {"task": "ops.tasks.tokens_clear_expired", "schedule": 3600.0}
+# Registration mails are sent as soon as the worker is nudged after a change; this sends what a nudge missed.
+CELERY_BEAT_SCHEDULE["queued-mails-send"] = {"task": "events.tasks.queued_mails_send", "schedule": 60.0}
 # Registrations: reminders the day before (each registration once), and erasure of what is kept no longer:
 # unconfirmed registrations after 48 hours, the others HUB_REGISTRATION_RETENTION_DAYS after their event.
 CELERY_BEAT_SCHEDULE["registrations-remind"] = {"task": "events.tasks.registrations_remind", "schedule": 3600.0}

@@ -319,6 +319,25 @@ class Registration(models.Model):
 
 
 
+class QueuedMail(models.Model):
+    """A registration's mail that is to be sent: written in the same transaction as what it tells.
+
+    The worker hands each to its own sending task (``events.tasks.queued_mails_send``) and deletes it,
+    so a mail is neither lost when the broker cannot take it at the moment of the change nor sent for
+    a change that was rolled back. It names the registration and the kind of mail, nothing personal.
+    """
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.registration_id}"
+
+
 # --- closing reports and participants' feedback -----------------------------------------------------
 
 REPORT_MAX, CONTRIBUTIONS_MAX, EVIDENCE_MAX = 5000, 2000, 300

@@ -16,6 +16,7 @@ from events.closing import feedback
 from events.models import Registration
 from events.registrations import mails
 from events.registrations import services as registration_services
+from events.registrations.outbox import queued_mails_hand_on
 from hub.mail import mail_send
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,20 @@ def registration_mail(self, registration_id: int, kind: str) -> None:
         # The registration's id and the kind only: the error may name the address.
         log.warning("Mail %s for registration %d failed after %d attempts (%s)", kind, registration_id,
                     self.request.retries + 1, type(error).__name__)
+
+
+@shared_task(bind=True, ignore_result=True)
+def queued_mails_send(self) -> None:
+    """Give every queued registration mail its own sending task (nudged after changes, and swept every minute).
+
+    The sending tasks go to the queue this one came from, so the worker that was nudged sends them.
+    """
+    queue = (self.request.delivery_info or {}).get("routing_key")
+
+    def hand_on(registration_id: int, kind: str) -> None:
+        registration_mail.apply_async((registration_id, kind), **({"queue": queue} if queue else {}))
+
+    queued_mails_hand_on(hand_on)
 
 
 @shared_task(ignore_result=True)

@@ -36,9 +36,8 @@ class Erasure:
 def registrations_erase_expired(*, now: datetime) -> Erasure:
     """Erase unconfirmed registrations past their expiry, and every registration of events that ended long enough ago."""
     erasure = Erasure()
-    erasure.unconfirmed, _ = Registration.objects.filter(
-        status=RegistrationStatus.PENDING, expires_at__lte=now
-    ).delete()
+    _, erased = Registration.objects.filter(status=RegistrationStatus.PENDING, expires_at__lte=now).delete()
+    erasure.unconfirmed = erased.get(Registration._meta.label, 0)  # not their queued mails
     ended = now - timedelta(days=settings.HUB_REGISTRATION_RETENTION_DAYS)
     old = Registration.objects.filter(event__end__lt=ended)
     erasure.events = [(row["event__title"], row["count"]) for row in

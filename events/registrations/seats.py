@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Registration
+from events.models import Event, QueuedMail, Registration
 from hub.choices import EventStatus, RegistrationStatus
 from hub.choices import Registration as RegistrationMode
 from hub.problems import Conflict
@@ -76,7 +76,8 @@ _SETTLE = """status = CASE WHEN {place} = 'queue' THEN %(waiting)s ELSE %(confir
     position = CASE WHEN {place} = 'queue' THEN {waiting_count} + 1 END,
     from_held_back = {place} = 'held', confirmed_at = COALESCE(confirmed_at, %(now)s), expires_at = NULL"""
 # PostgreSQL: lock the event's row and decide (d), settle the registration if it is still pending (r), then
-# count its seats (e); nothing is written when the event takes no one or the registration was settled already.
+# count its seats (e) and queue the person's mail (m); nothing is written when the event takes no one or the
+# registration was settled already.
 _CONFIRM_POSTGRESQL = f"""WITH d AS (
     SELECT e.id, {PLACE} AS place, e.waiting_count FROM events_event e WHERE {_TAKES_PLACES} FOR UPDATE
 ), r AS (
@@ -88,6 +89,10 @@ _CONFIRM_POSTGRESQL = f"""WITH d AS (
     UPDATE events_event SET {_COUNTS_TAKE.format(place="r.place")}
     FROM r WHERE events_event.id = %(event)s
     RETURNING events_event.iri, events_event.visibility
+), m AS (
+    INSERT INTO events_queuedmail (registration_id, kind, queued_at)
+    SELECT %(registration)s, CASE WHEN r.place = 'queue' THEN %(mail_waiting)s ELSE %(mail_seated)s END, %(now)s
+    FROM r WHERE %(mail)s
 )
 SELECT r.place, r.position, r.confirmed_at, e.iri, e.visibility FROM r, e"""
 
@@ -107,15 +112,19 @@ class Place:
         return RegistrationStatus.CONFIRMED if self.position is None else RegistrationStatus.WAITING
 
 
-def place_confirm(registration: Registration) -> Place | None:
-    """Give a pending registration its place (``PLACE``) and count its seats; None when nothing was written.
+def place_confirm(registration: Registration, *, mails: tuple[str, str] | None = None) -> Place | None:
+    """Give a pending registration its place (``PLACE``), count its seats and queue its mail; None when nothing was written.
 
-    Nothing is written when the event takes no registrations now (not on this node, cancelled, over,
-    fully booked without a waiting list) or the registration is no longer pending; the caller finds out
-    which. ``registration`` is updated to what was written.
+    ``mails`` names the mail for a seat and the one for a place on the waiting list; it is queued
+    (``QueuedMail``) in the same transaction when the person has an address. Nothing is written when
+    the event takes no registrations now (not on this node, cancelled, over, fully booked without a
+    waiting list) or the registration is no longer pending; the caller finds out which.
+    ``registration`` is updated to what was written.
     """
+    seated, waiting = mails or ("", "")
     parameters = _parameters(registration.event_id, registration.seats, held_back=False) | {
         "registration": registration.pk, "pending": RegistrationStatus.PENDING,
+        "mail": bool(mails and registration.email), "mail_seated": seated, "mail_waiting": waiting,
     }
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # outside a transaction, committed on its own: the lock ends with it
@@ -156,6 +165,9 @@ def _confirm_in_transaction(parameters: dict) -> Place | None:
         cursor.execute("SELECT r.position, r.confirmed_at, e.iri, e.visibility FROM events_registration r"
                        " JOIN events_event e ON e.id = r.event_id WHERE r.id = %(registration)s", values)
         position, confirmed_at, iri, visibility = cursor.fetchone()
+    if parameters["mail"]:
+        kind = parameters["mail_waiting"] if decided[0] == "queue" else parameters["mail_seated"]
+        QueuedMail.objects.create(registration_id=parameters["registration"], kind=kind)
     return Place(decided[0] == "held", position, _aware(confirmed_at), iri, visibility)
 
 

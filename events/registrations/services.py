@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import LANGUAGES, Event, Registration, new_check_in_code
 from events.registrations import seats
 from events.registrations.mails import MailKind
-from events.registrations.outbox import mail_each_once, mail_soon, seats_publish_soon
+from events.registrations.outbox import mail_each_once, mail_soon, mails_nudge, seats_publish_soon
 from events.registrations.tokens import token_new
 from hub.choices import EventStatus, RegistrationStatus
 from hub.privacy import privacy_consent_text
@@ -36,6 +36,7 @@ TOLD = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 MAX_NAME, MAX_TEXT = 100, 2000
 CODE_ATTEMPTS = 5
 NOT_HERE = _("People do not register for this event on this node.")
+CONFIRMED_MAILS = (MailKind.CONFIRMED, MailKind.WAITING)  # the mail for a seat, the one for the waiting list
 STATUS_MAIL = {
     RegistrationStatus.PENDING: MailKind.CONFIRM,
     RegistrationStatus.CONFIRMED: MailKind.ALREADY,
@@ -87,11 +88,11 @@ def registration_confirm(*, registration: Registration) -> Registration:
         raise Conflict("status", _("This registration was cancelled; register again if you want to come."))
     if registration.is_expired:
         raise Conflict("status", _("This registration was not confirmed within 48 hours; register again."))
-    place = seats.place_confirm(registration)
+    place = seats.place_confirm(registration, mails=CONFIRMED_MAILS)
     if place is None:
         return _confirm_refused(registration)
     registration.event = seats.event_settled(registration.event_id, place)
-    mail_soon(registration, MailKind.CONFIRMED if place.status == RegistrationStatus.CONFIRMED else MailKind.WAITING)
+    transaction.on_commit(mails_nudge)
     seats_publish_soon(registration.event)
     return registration
 
@@ -113,10 +114,9 @@ def _confirm_refused(registration: Registration) -> Registration:
         raise_if_over(event)
         if not event.registers_here:
             raise Conflict("registration", NOT_HERE)
-        place = seats.place_confirm(fresh)
-        if place is None:
+        if seats.place_confirm(fresh, mails=CONFIRMED_MAILS) is None:
             raise Conflict("capacity", seats.FULLY_BOOKED)
-        mail_soon(fresh, MailKind.CONFIRMED if place.status == RegistrationStatus.CONFIRMED else MailKind.WAITING)
+        transaction.on_commit(mails_nudge)
         seats_publish_soon(event)
     return fresh
 

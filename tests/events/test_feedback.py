@@ -229,8 +229,9 @@ def test_everyone_checked_in_is_asked_once_after_the_event(held, tasks_at_once, 
     with django_capture_on_commit_callbacks(execute=True):
         assert feedback_invite(now=event.end + timedelta(hours=3)) == 3  # not the one who did not come
     assert feedback_invite(now=event.end + timedelta(hours=4)) == 0
-    assert sorted(message.to[0] for message in mail.outbox) == ["person1@example.org", "person2@example.org",
-                                                                 "person3@example.org"]
+    # The nudge also sends the confirmations still queued from registering (their commits never ran here).
+    asked = [message.to[0] for message in mail.outbox if "/feedback" in message.body]
+    assert sorted(asked) == ["person1@example.org", "person2@example.org", "person3@example.org"]
 
 
 def test_without_check_ins_everyone_with_a_seat_is_asked_but_not_for_old_or_cancelled_events(lab, tasks_at_once):

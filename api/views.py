@@ -74,7 +74,7 @@ from events.registrations.selectors import registrations_for_staff
 from events.registrations.services import (
     registration_cancel,
     registration_check_in,
-    registration_confirm,
+    registration_confirm_by_token,
     registration_erase,
     registration_on_behalf,
     registration_request,
@@ -676,8 +676,11 @@ class RegistrationView(RegistrationTokenView):
 ))
 class RegistrationConfirmView(RegistrationTokenView):
     def post(self, request: Request, token: str) -> Response:
-        """Confirm the registration."""
-        return self.state(registration_confirm(registration=self.registration(token)))
+        """Confirm the registration (found and confirmed by one statement on PostgreSQL)."""
+        registration = registration_confirm_by_token(token)
+        if registration is None:
+            raise NotFound(_no_such_registration())
+        return self.state(registration)
 
 
 @extend_schema_view(post=extend_schema(

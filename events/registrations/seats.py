@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import psycopg
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -75,37 +76,55 @@ _COUNTS_TAKE = """seats_confirmed = seats_confirmed + CASE WHEN {place} = 'queue
 _SETTLE = """status = CASE WHEN {place} = 'queue' THEN %(waiting)s ELSE %(confirmed)s END,
     position = CASE WHEN {place} = 'queue' THEN {waiting_count} + 1 END,
     from_held_back = {place} = 'held', confirmed_at = COALESCE(confirmed_at, %(now)s), expires_at = NULL"""
-# PostgreSQL: lock the event's row and decide (d), settle the registration if it is still pending (r), then
-# count its seats (e) and queue the person's mail (m); nothing is written when the event takes no one or the
-# registration was settled already.
-_CONFIRM_POSTGRESQL = f"""WITH d AS (
-    SELECT e.id, {PLACE} AS place, e.waiting_count FROM events_event e WHERE {_TAKES_PLACES} FOR UPDATE
+
+
+def _columns(text: str, **columns: str) -> str:
+    """A statement's text with some of its parameters replaced by the columns that hold their values."""
+    for name, column in columns.items():
+        text = text.replace(f"%({name})s", column)
+    return text
+
+
+# PostgreSQL: find the pending registration by ``{key}`` (g), lock its event's row and decide (d), settle the
+# registration if it is still pending (r), count its seats (e) and queue its person's mail (m). Nothing is
+# written when no pending registration has the key, the event takes no one, or it was settled meanwhile.
+_CONFIRM_POSTGRESQL = f"""WITH g AS (
+    SELECT id, event_id, companions + 1 AS seats, email <> '' AS has_email FROM events_registration
+    WHERE {{key}} = %(key)s AND status = %(pending)s AND (expires_at IS NULL OR expires_at > %(now)s)
+), d AS (
+    SELECT e.id, g.id AS registration_id, g.seats, g.has_email, {_columns(PLACE, seats="g.seats")} AS place,
+        e.waiting_count
+    FROM events_event e JOIN g ON e.id = g.event_id WHERE {_columns(_TAKES_PLACES, event="g.event_id")}
+    FOR UPDATE OF e
 ), r AS (
     UPDATE events_registration SET {_SETTLE.format(place="d.place", waiting_count="d.waiting_count")}
-    FROM d WHERE events_registration.id = %(registration)s AND events_registration.status = %(pending)s
+    FROM d WHERE events_registration.id = d.registration_id AND events_registration.status = %(pending)s
         AND d.place IS NOT NULL
-    RETURNING d.place, events_registration.position, events_registration.confirmed_at
+    RETURNING d.place, d.seats, d.has_email, events_registration.id, events_registration.event_id,
+        events_registration.position, events_registration.confirmed_at
 ), e AS (
-    UPDATE events_event SET {_COUNTS_TAKE.format(place="r.place")}
-    FROM r WHERE events_event.id = %(event)s
+    UPDATE events_event SET {_columns(_COUNTS_TAKE.format(place="r.place"), seats="r.seats")}
+    FROM r WHERE events_event.id = r.event_id
     RETURNING events_event.iri, events_event.visibility
 ), m AS (
     INSERT INTO events_queuedmail (registration_id, kind, queued_at)
-    SELECT %(registration)s, CASE WHEN r.place = 'queue' THEN %(mail_waiting)s ELSE %(mail_seated)s END, %(now)s
-    FROM r WHERE %(mail)s
+    SELECT r.id, CASE WHEN r.place = 'queue' THEN %(mail_waiting)s ELSE %(mail_seated)s END, %(now)s
+    FROM r WHERE %(mail)s AND r.has_email
 )
-SELECT r.place, r.position, r.confirmed_at, e.iri, e.visibility FROM r, e"""
+SELECT r.place, r.position, r.confirmed_at, e.iri, e.visibility, r.id, r.event_id FROM r, e"""
 
 
 @dataclass(frozen=True)
 class Place:
-    """What a confirmation settled: the registration's new place, and the event's IRI and visibility."""
+    """What a confirmation settled: the registration's new place, and its event's IRI and visibility."""
 
     held_back: bool
     position: int | None  # on the waiting list; None with a seat
     confirmed_at: datetime
     event_iri: str
     event_visibility: str
+    registration_id: int
+    event_id: int
 
     @property
     def status(self) -> str:
@@ -121,17 +140,13 @@ def place_confirm(registration: Registration, *, mails: tuple[str, str] | None =
     waiting list) or the registration is no longer pending; the caller finds out which.
     ``registration`` is updated to what was written.
     """
-    seated, waiting = mails or ("", "")
-    parameters = _parameters(registration.event_id, registration.seats, held_back=False) | {
-        "registration": registration.pk, "pending": RegistrationStatus.PENDING,
-        "mail": bool(mails and registration.email), "mail_seated": seated, "mail_waiting": waiting,
-    }
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # outside a transaction, committed on its own: the lock ends with it
-            cursor.execute(_CONFIRM_POSTGRESQL, parameters)
-            row = cursor.fetchone()
-        place = Place(row[0] == "held", row[1], row[2], row[3], row[4]) if row else None
+        place = _confirm_postgresql("id", registration.pk, mails)
     else:
+        parameters = _parameters(registration.event_id, registration.seats, held_back=False) | _mail_parameters(mails) | {
+            "registration": registration.pk, "pending": RegistrationStatus.PENDING,
+            "mail": bool(mails and registration.email),
+        }
         with transaction.atomic():
             place = _confirm_in_transaction(parameters)
     if place is not None:
@@ -141,11 +156,55 @@ def place_confirm(registration: Registration, *, mails: tuple[str, str] | None =
     return place
 
 
-def event_settled(event_id: int, place: Place) -> Event:
+def place_confirm_by_token(token_hash: str, *, mails: tuple[str, str] | None = None) -> Place | None:
+    """``place_confirm`` for the pending, unexpired registration whose token has this hash, in one statement.
+
+    Only on PostgreSQL, where a confirmation from a mail's link is then one round trip; None elsewhere,
+    and whenever nothing was written (the caller reads the registration and finds out why).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    return _confirm_postgresql("token_hash", token_hash, mails)
+
+
+def _confirm_postgresql(key: str, value: int | str, mails: tuple[str, str] | None) -> Place | None:
+    """The confirmation statement for the registration with this ``key``, prepared once per connection."""
+    parameters = {
+        "key": value, "pending": RegistrationStatus.PENDING, "now": timezone.now(), "held_back": False,
+        "node": RegistrationMode.NODE, "cancelled": EventStatus.CANCELLED, "waiting": RegistrationStatus.WAITING,
+        "confirmed": RegistrationStatus.CONFIRMED, "mail": bool(mails), **_mail_parameters(mails),
+    }
+    connection.ensure_connection()
+    # A cursor that binds on the server, so PostgreSQL plans the statement once per connection (Django's
+    # cursors bind on the client and have it planned anew each time). Commits on its own outside a transaction.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_CONFIRM_POSTGRESQL.format(key=key), parameters, prepare=True)
+        row = cursor.fetchone()
+    return Place(row[0] == "held", *row[1:]) if row else None
+
+
+def _mail_parameters(mails: tuple[str, str] | None) -> dict:
+    seated, waiting = mails or ("", "")
+    return {"mail_seated": seated, "mail_waiting": waiting}
+
+
+def event_settled(place: Place) -> Event:
     """The event as far as a confirmation read it (IRI, visibility); any other field loads when asked for."""
-    known = {"id": event_id, "iri": place.event_iri, "visibility": place.event_visibility}
-    names = [field.attname for field in Event._meta.concrete_fields if field.attname in known]
-    return Event.from_db(connection.alias, names, [known[name] for name in names])
+    return _partial(Event, id=place.event_id, iri=place.event_iri, visibility=place.event_visibility)
+
+
+def registration_settled(place: Place) -> Registration:
+    """The registration as a confirmation left it (its place, its event); any other field loads when asked for."""
+    registration = _partial(Registration, id=place.registration_id, event_id=place.event_id, status=place.status,
+                            position=place.position, from_held_back=place.held_back, confirmed_at=place.confirmed_at,
+                            expires_at=None)
+    registration.event = event_settled(place)
+    return registration
+
+
+def _partial(model: type, **known) -> object:
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in known]
+    return model.from_db(connection.alias, names, [known[name] for name in names])
 
 
 def _confirm_in_transaction(parameters: dict) -> Place | None:
@@ -165,10 +224,12 @@ def _confirm_in_transaction(parameters: dict) -> Place | None:
         cursor.execute("SELECT r.position, r.confirmed_at, e.iri, e.visibility FROM events_registration r"
                        " JOIN events_event e ON e.id = r.event_id WHERE r.id = %(registration)s", values)
         position, confirmed_at, iri, visibility = cursor.fetchone()
+        place = Place(decided[0] == "held", position, _aware(confirmed_at), iri, visibility, values["registration"],
+                      values["event"])
     if parameters["mail"]:
         kind = parameters["mail_waiting"] if decided[0] == "queue" else parameters["mail_seated"]
         QueuedMail.objects.create(registration_id=parameters["registration"], kind=kind)
-    return Place(decided[0] == "held", position, _aware(confirmed_at), iri, visibility)
+    return place
 
 
 def seat_take(event: Event, registration: Registration, *, held_back: bool = False) -> None:

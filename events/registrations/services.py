@@ -23,7 +23,7 @@ from events.models import LANGUAGES, Event, Registration, new_check_in_code
 from events.registrations import seats
 from events.registrations.mails import MailKind
 from events.registrations.outbox import mail_each_once, mail_soon, mails_nudge, seats_publish_soon
-from events.registrations.tokens import token_new
+from events.registrations.tokens import TOKEN, registration_by_token, token_hash, token_new
 from hub.choices import EventStatus, RegistrationStatus
 from hub.privacy import privacy_consent_text
 from hub.problems import Conflict
@@ -91,7 +91,26 @@ def registration_confirm(*, registration: Registration) -> Registration:
     place = seats.place_confirm(registration, mails=CONFIRMED_MAILS)
     if place is None:
         return _confirm_refused(registration)
-    registration.event = seats.event_settled(registration.event_id, place)
+    registration.event = seats.event_settled(place)
+    transaction.on_commit(mails_nudge)
+    seats_publish_soon(registration.event)
+    return registration
+
+
+def registration_confirm_by_token(token: str) -> Registration | None:
+    """``registration_confirm`` for the registration of this link; None when no registration has it.
+
+    On PostgreSQL a pending registration is confirmed by one statement that also finds it by its
+    token; anything else (already settled, expired, cancelled, the event full or over) takes the
+    path above, which says why.
+    """
+    if not TOKEN.fullmatch(str(token)):
+        return None
+    place = seats.place_confirm_by_token(token_hash(token), mails=CONFIRMED_MAILS)
+    if place is None:
+        registration = registration_by_token(token)
+        return None if registration is None else registration_confirm(registration=registration)
+    registration = seats.registration_settled(place)
     transaction.on_commit(mails_nudge)
     seats_publish_soon(registration.event)
     return registration

@@ -127,6 +127,22 @@ def test_a_cancellation_promotes_the_first_waiting_who_is_told(anonymous, event,
     assert mail.to == ["person2@example.org"] and "Ein Platz für Sie" in mail.subject
 
 
+def test_a_link_confirms_once_and_an_expired_or_unknown_one_writes_nothing(anonymous, event, sent):
+    fresh, late = registered(event, 1, confirm=False), registered(event, 2, confirm=False)
+    Registration.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    first = sent(lambda: anonymous.post(f"/api/registrations/{token_of(fresh)}/confirm"))
+    again = sent(lambda: anonymous.post(f"/api/registrations/{token_of(fresh)}/confirm"))
+    assert first.json() == again.json() == {"status": "confirmed", "position": None, "event": event.iri}
+    assert len(sent.mails) == 1 and "Ihr Platz" in sent.mails[0].subject
+    expired = anonymous.post(f"/api/registrations/{token_of(late)}/confirm")
+    assert expired.status_code == 409 and "48" in expired.json()["detail"]
+    unknown = anonymous.post(f"/api/registrations/{'x' * 43}/confirm")
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
+    event.refresh_from_db()
+    late.refresh_from_db()
+    assert (event.seats_confirmed, late.status) == (1, "pending")
+
+
 def test_an_unknown_or_malformed_token_is_a_404(anonymous, db):
     for token in ("x" * 43, "kurz", "a" * 43 + "%2F.."):
         response = anonymous.get(f"/api/registrations/{token}")

@@ -23,8 +23,9 @@ from experience.figures import REPORT_COLUMNS, figures_of
 from experience.models import ExperienceReport, MethodExperience
 from hub.choices import PUBLISHED, License, Visibility
 from hub.models import Lab
+from hub.publishing import ItemChange
 from hub.selectors import local_node
-from hub.services.changelog import changelog_lock
+from hub.services.changelog import changelog_lock, changelog_move_on
 from hub.services.items import (
     item_record_change,
     item_record_deletion,
@@ -143,6 +144,22 @@ def method_experience_recount(*, method_iris: Iterable[str]) -> None:
             MethodExperience(method_iri=method_iri, audience=audience, counted_at=now, **figures)
             for (method_iri, audience), figures in counted.items()
         )
+
+
+def lab_change_recount(change: ItemChange) -> None:
+    """After a change of one of this node's labs commits, count the figures of its reports' methods again.
+
+    A lab's visibility decides who sees its reports (``experience.figures.audiences_of``); mirrored
+    labs are counted when they are stored (``federation.sync.apply``). The head of the change log moves
+    on with the new figures, so that no page kept meanwhile shows the old ones.
+    """
+    if change.item_type != "Lab":
+        return
+    with transaction.atomic():
+        methods = set(ExperienceReport.objects.filter(lab__iri=change.iri).values_list("method_iri", flat=True))
+        if methods:
+            method_experience_recount(method_iris=methods)
+            changelog_move_on()
 
 
 def method_experience_recount_all() -> int:

@@ -18,6 +18,8 @@ from experience.services import (
 )
 from hub.models import ChangeLogEntry
 from hub.roles import SYSTEM
+from hub.selectors import changelog_head
+from hub.services import lab_update
 from hub.services.items import MirroredItemError
 from tests.experience.conftest import METHOD, OTHER_METHOD
 
@@ -176,3 +178,16 @@ def test_a_lab_with_experience_reports_is_not_deleted(report, lab):
     experience_report_delete(report=report, actor=SYSTEM)
     lab_delete(lab=lab, actor=SYSTEM)
     assert ChangeLogEntry.objects.get(iri=lab.iri).deleted
+
+
+def test_a_lab_that_turns_network_only_takes_its_reports_out_of_the_public_figures(report, lab, node,
+                                                                                   django_capture_on_commit_callbacks):
+    head = changelog_head()
+    with django_capture_on_commit_callbacks(execute=True):
+        lab_update(lab=lab, actor=SYSTEM, visibility="network")
+    public, network = (method_experience(method_iri=METHOD, include_network=wide) for wide in (False, True))
+    assert (public.reports, network.reports) == (0, 1)
+    assert changelog_head() > head + 1  # the lab's own change, then the figures: pages kept meanwhile are made anew
+    with django_capture_on_commit_callbacks(execute=True):
+        lab_update(lab=lab, actor=SYSTEM, visibility="public")
+    assert method_experience(method_iri=METHOD, include_network=False).reports == 1

@@ -37,13 +37,19 @@ class Load:
 def load(base_url: str, paths: list[str], *, seconds: float, connections: int = CONNECTIONS,
          headers: dict[str, str] | None = None, method: str = "GET") -> Load:
     """Run the load with wrk if it is installed, else with Python threads."""
-    host = urllib.parse.urlsplit(base_url).hostname
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise ValueError(f"load is only ever sent to loopback, not to {host}")
+    _loopback(base_url)
     headers = {"Accept": "application/json", **(headers or {})}
     if shutil.which("wrk"):
         return _wrk(base_url, paths, seconds, connections, headers, method)
     return _threads(base_url, paths, seconds, connections, headers, method)
+
+
+def _loopback(base_url: str) -> urllib.parse.SplitResult:
+    """The address's parts; anything but loopback is refused."""
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"load is only ever sent to loopback, not to {parts.hostname}")
+    return parts
 
 
 def warm(base_url: str, paths: list[str], *, times: int = 12, connections: int = 4,
@@ -56,9 +62,7 @@ def warm(base_url: str, paths: list[str], *, times: int = 12, connections: int =
     idle one while the others are busy: with 4 at once and 2 workers, each asked 12 times, a worker
     misses a path about once in 4,000 (½¹²) and much less often when they take turns.
     """
-    parts = urllib.parse.urlsplit(base_url)
-    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise ValueError(f"load is only ever sent to loopback, not to {parts.hostname}")
+    parts = _loopback(base_url)
     headers = {"Accept": "application/json", **(headers or {}), "Connection": "close"}
 
     def ask(path: str) -> None:

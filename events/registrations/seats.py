@@ -143,10 +143,8 @@ def place_confirm(registration: Registration, *, mails: tuple[str, str] | None =
     if connection.vendor == "postgresql":
         place = _confirm_postgresql("id", registration.pk, mails)
     else:
-        parameters = _parameters(registration.event_id, registration.seats, held_back=False) | _mail_parameters(mails) | {
-            "registration": registration.pk, "pending": RegistrationStatus.PENDING,
-            "mail": bool(mails and registration.email),
-        }
+        parameters = _parameters(event=registration.event_id, seats=registration.seats, registration=registration.pk,
+                                 mail=bool(mails and registration.email), **_mail_parameters(mails))
         with transaction.atomic():
             place = _confirm_in_transaction(parameters)
     if place is not None:
@@ -169,11 +167,7 @@ def place_confirm_by_token(token_hash: str, *, mails: tuple[str, str] | None = N
 
 def _confirm_postgresql(key: str, value: int | str, mails: tuple[str, str] | None) -> Place | None:
     """The confirmation statement for the registration with this ``key``, prepared once per connection."""
-    parameters = {
-        "key": value, "pending": RegistrationStatus.PENDING, "now": timezone.now(), "held_back": False,
-        "node": RegistrationMode.NODE, "cancelled": EventStatus.CANCELLED, "waiting": RegistrationStatus.WAITING,
-        "confirmed": RegistrationStatus.CONFIRMED, "mail": bool(mails), **_mail_parameters(mails),
-    }
+    parameters = _parameters(key=value, mail=bool(mails), **_mail_parameters(mails))
     connection.ensure_connection()
     # A cursor that binds on the server, so PostgreSQL plans the statement once per connection (Django's
     # cursors bind on the client and have it planned anew each time). Commits on its own outside a transaction.
@@ -240,7 +234,7 @@ def seat_take(event: Event, registration: Registration, *, held_back: bool = Fal
     """
     if not connection.in_atomic_block:
         raise RuntimeError("seat_take needs the transaction that holds the event's lock")
-    parameters = _parameters(event.pk, registration.seats, held_back=held_back)
+    parameters = _parameters(event=event.pk, seats=registration.seats, held_back=held_back)
     with connection.cursor() as cursor:
         cursor.execute(_DECIDE, parameters)
         decided = cursor.fetchone()
@@ -257,11 +251,11 @@ def seat_take(event: Event, registration: Registration, *, held_back: bool = Fal
     registration.expires_at = None
 
 
-def _parameters(event_id: int, seats: int, *, held_back: bool) -> dict:
-    """The values the statements above name; the moment as the database compares it."""
-    return {"event": event_id, "seats": seats, "held_back": held_back, "node": RegistrationMode.NODE,
-            "cancelled": EventStatus.CANCELLED, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
-            "waiting": RegistrationStatus.WAITING, "confirmed": RegistrationStatus.CONFIRMED}
+def _parameters(*, held_back: bool = False, **values: object) -> dict:
+    """The values every statement above names, the moment as the database compares it, and ``values``."""
+    return {"held_back": held_back, "node": RegistrationMode.NODE, "cancelled": EventStatus.CANCELLED,
+            "now": connection.ops.adapt_datetimefield_value(timezone.now()), "pending": RegistrationStatus.PENDING,
+            "waiting": RegistrationStatus.WAITING, "confirmed": RegistrationStatus.CONFIRMED, **values}
 
 
 def _aware(moment: datetime | str) -> datetime:

@@ -92,8 +92,7 @@ def registration_confirm(*, registration: Registration) -> Registration:
     if place is None:
         return _confirm_refused(registration)
     registration.event = seats.event_settled(place)
-    transaction.on_commit(mails_nudge)
-    seats_publish_soon(registration.event)
+    _confirmed_soon(registration.event)
     return registration
 
 
@@ -111,9 +110,14 @@ def registration_confirm_by_token(token: str) -> Registration | None:
         registration = registration_by_token(token)
         return None if registration is None else registration_confirm(registration=registration)
     registration = seats.registration_settled(place)
-    transaction.on_commit(mails_nudge)
-    seats_publish_soon(registration.event)
+    _confirmed_soon(registration.event)
     return registration
+
+
+def _confirmed_soon(event: Event) -> None:
+    """What a confirmation leaves to the worker: the mail its statement queued, and the event's seats left."""
+    transaction.on_commit(mails_nudge)
+    seats_publish_soon(event)
 
 
 def _confirm_refused(registration: Registration) -> Registration:
@@ -135,8 +139,7 @@ def _confirm_refused(registration: Registration) -> Registration:
             raise Conflict("registration", NOT_HERE)
         if seats.place_confirm(fresh, mails=CONFIRMED_MAILS) is None:
             raise Conflict("capacity", seats.FULLY_BOOKED)
-        transaction.on_commit(mails_nudge)
-        seats_publish_soon(event)
+        _confirmed_soon(event)
     return fresh
 
 

@@ -131,6 +131,11 @@ def _database(url: str) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         database["TEST"] = {"NAME": str(HUB_DATA_DIR / "test.sqlite3")}
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's cursors bind on the client and are never prepared. The statements that bind on the server
+        # ask for it (a confirmation from a mail's link, events/registrations/seats.py), and psycopg prepares
+        # nothing while this threshold is None, Django's default.
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = 5
     return database
 
 

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from events.models import Event, Registration
@@ -17,6 +18,7 @@ from events.registrations.services import (
     registration_cancel,
     registration_check_in,
     registration_confirm,
+    registration_confirm_by_token,
     registration_erase,
     registration_on_behalf,
     registration_request,
@@ -275,3 +277,21 @@ def test_nothing_is_erased_before_its_time(event):
     with time_machine.travel(event.end + timedelta(days=89)):
         call_command("erase_expired", stdout=io.StringIO())
     assert Registration.objects.count() == 1
+
+
+def test_on_postgresql_the_confirmation_from_a_link_is_prepared_once_and_planned_once(event):
+    """PostgreSQL keeps one prepared statement per connection and stops planning it after its first few runs.
+
+    psycopg prepares nothing while Django's default threshold (None) stands (config/settings.py sets one),
+    and a statement planned anew each time cost more of PostgreSQL's time than running it.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("the confirmation is one prepared statement on PostgreSQL only")
+    people = [registered(event, number, confirm=False) for number in range(1, 9)]
+    assert [registration_confirm_by_token(token_of(person)).status for person in people] == ["confirmed"] * 8
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE 'WITH g AS%%'")
+        plans = cursor.fetchall()
+    assert len(plans) == 1, plans
+    generic, custom = plans[0]
+    assert generic + custom == 8 and generic >= 1, plans

@@ -22,13 +22,14 @@ router.register("experience-reports", views.ExperienceReportViewSet, basename="e
 swagger_ui = SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", csp_update({"img-src": ["data:"]})(swagger_ui), name="docs"),
-    path("labs/<slug:slug>/ideas/", views.LabIdeasView.as_view(), name="lab-ideas"),
-    *router.urls,
-    # A registration by the secret token from its mail (the link's last segment, as the issue names them).
+    # A registration by the secret token from its mail (the link's last segment, as the issue names them),
+    # first: a popular event's confirmations come all at once.
     path("registrations/<str:token>", views.RegistrationView.as_view(), name="registration-detail"),
     path("registrations/<str:token>/confirm", views.RegistrationConfirmView.as_view(), name="registration-confirm"),
     path("registrations/<str:token>/cancel", views.RegistrationCancelView.as_view(), name="registration-cancel"),
     path("registrations/<str:token>/data", views.RegistrationDataView.as_view(), name="registration-data"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", csp_update({"img-src": ["data:"]})(swagger_ui), name="docs"),
+    path("labs/<slug:slug>/ideas/", views.LabIdeasView.as_view(), name="lab-ideas"),
+    *router.urls,
 ]

@@ -39,7 +39,15 @@ oauth_urlpatterns = ([
     path("introspect/", oauth_views.IntrospectTokenView.as_view(), name="introspect"),
 ], "oauth2_provider")
 
+# The API first: peers and scripts call it most, and Django tries the patterns in order. Nothing
+# else starts with api/, so the order changes no match.
 urlpatterns = [
+    path("api/federation/feed", federation_views.feed, name="federation-feed"),
+    path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
+    path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
+    path("api/federation/join", federation_views.join, name="federation-join"),
+    path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
+    path("api/", include("api.urls")),
     path("", pages.home, name="home"),
     path(".well-known/stadtlabor", federation_views.node_descriptor, name="node-descriptor"),
     path("ns/v1", federation_views.vocabulary, name="vocabulary"),
@@ -114,12 +122,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/", include(oauth_urlpatterns, namespace="oauth2_provider")),
-    path("api/federation/feed", federation_views.feed, name="federation-feed"),
-    path("api/federation/descriptor", federation_views.relayed_descriptor, name="federation-descriptor"),
-    path("api/federation/nudge", federation_views.nudge, name="federation-nudge"),
-    path("api/federation/join", federation_views.join, name="federation-join"),
-    path("api/federation/blocklist", federation_views.blocklist, name="federation-blocklist"),
-    path("api/", include("api.urls")),
     path("", include("fediverse.urls")),
 ]
 

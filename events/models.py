@@ -258,7 +258,10 @@ class Registration(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"))
+    # No index of its own: the three below lead with the event. Every index is written again when a
+    # registration changes its place, with the event's row locked (``events.registrations.seats``).
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event"),
+                              db_index=False)
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
     on_behalf = models.BooleanField(_("registered by staff"), default=False)
@@ -275,7 +278,7 @@ class Registration(models.Model):
     position = models.PositiveIntegerField(_("place on the waiting list"), null=True, blank=True)
     from_held_back = models.BooleanField(_("on a held-back seat"), default=False)
     code = models.CharField(_("check-in code"), max_length=CODE_LENGTH, default=new_check_in_code)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)  # unique by a constraint: no LIKE index beside it
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -296,6 +299,7 @@ class Registration(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["event", "code"], name="registration_unique_code_per_event"),
+            models.UniqueConstraint(fields=["token_hash"], name="registration_unique_token"),
             # One active registration per address and event: a second request finds the first (no enumeration).
             models.UniqueConstraint(
                 fields=["event", "email"], condition=Q(status__in=ACTIVE_REGISTRATION) & ~Q(email=""),

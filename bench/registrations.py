@@ -8,8 +8,8 @@ for a registration not confirmed before: every one locks the event's row, takes 
 on the waiting list and queues its mail (the file-system broker; no worker runs). All confirmations
 are for the same event, the case where they queue for one lock: a popular event opening its seats.
 The rounds alternate with ``/healthz`` (no database) on the same server, as the catalog benchmark
-does, and afterwards the node's counts must equal the confirmations sent, seats and places without
-a gap.
+does, and the confirmations' median rate is held against the best ``/healthz`` round (``_row``).
+Afterwards the node's counts must equal the confirmations sent, seats and places without a gap.
 """
 
 from __future__ import annotations
@@ -117,17 +117,24 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
 
 
 def _row(results: dict[str, list[Load]], counts: dict) -> Row:
-    trivial = median([r.requests_per_second for r in results["trivial"]])
+    """The median confirmation rate against the best /healthz round, not the median one.
+
+    /healthz's rate swings up to threefold between rounds: a keep-alive connection stays with the worker
+    that accepted it, and wrk's sixteen fall on both workers or mostly on one. Its best round is what
+    the server can do, so a quarter of that is the claim that does not lean on an unlucky baseline.
+    """
+    trivial_rates = [r.requests_per_second for r in results["trivial"]]
+    best = max(trivial_rates)
     rates = [r.requests_per_second for r in results["confirm"]]
     p99s = [r.p99_ms for r in results["confirm"]]
-    share = median(rates) / trivial
+    share = median(rates) / best
     return Row(
         name="registration confirm",
         target="confirmations of one event on PostgreSQL, 16 clients: p99 at most 150 ms, throughput at least "
                "a quarter of the trivial view's",
-        measured=f"p99 {spread(p99s, ' ms', 1)}; {spread(rates, ' req/s')} = {share:.0%} of /healthz's "
-                 f"{trivial:,.0f} req/s ({results['confirm'][0].tool}; {counts['seats']:,} seated and "
-                 f"{counts['waiting']:,} waiting afterwards, places without gaps)",
+        measured=f"p99 {spread(p99s, ' ms', 1)}; {spread(rates, ' req/s')} = {share:.0%} of /healthz's best round, "
+                 f"{best:,.0f} req/s (its rounds {spread(trivial_rates, ' req/s')}; {results['confirm'][0].tool}; "
+                 f"{counts['seats']:,} seated and {counts['waiting']:,} waiting afterwards, places without gaps)",
         met=median(p99s) <= 150 and share >= 0.25,
-        details={"rates": rates, "p99_ms": p99s, "trivial_rates": [r.requests_per_second for r in results["trivial"]]},
+        details={"rates": rates, "p99_ms": p99s, "trivial_rates": trivial_rates},
     )

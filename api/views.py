@@ -642,7 +642,7 @@ class RegistrationTokenView(APIView):
     def state(self, registration: Registration, **kwargs) -> Response:
         """Where the registration stands (``RegistrationStateSerializer``'s three fields), never kept by a cache.
 
-        Built as a plain dict: a serializer here cost more than the confirmation's own statement.
+        Built as a plain dict: the serializer cost the web process about as much as the confirmation's statement.
         """
         body = {"status": registration.status, "position": registration.position, "event": registration.event.iri}
         return Response(body, headers=NOT_STORED, **kwargs)

@@ -89,8 +89,8 @@ def run(root: Path, sizes: Sizes) -> list[Row]:
         # The warm-up and each round confirm from a slice of their own. wrk's threads need not keep pace
         # with each other, so a round must stay well inside its slice: afterwards every request must have
         # settled a registration of its own (one sent twice would take the slower path of a repeat).
-        slices = [paths[start:start + len(paths) // (sizes.rounds + 1)]
-                  for start in range(0, len(paths), len(paths) // (sizes.rounds + 1))]
+        size = len(paths) // (sizes.rounds + 1)
+        slices = [paths[start:start + size] for start in range(0, len(paths), size)]
         warm = load(node.base_url, slices[0], seconds=1, method="POST")  # the connections and the lock path
         for round_number, batch in enumerate(slices[1:sizes.rounds + 1]):
             results["trivial"].append(load(node.base_url, ["/healthz"], seconds=sizes.seconds))

@@ -415,6 +415,7 @@ def _unreachable(
     call: GuardedCall, method: str, url: str, exc: BaseException | None
 ) -> PeerUnreachable:
     """Build the error for a failed connection, naming the cause without request headers."""
+    call.remaining()  # a read timed out at the deadline may come before the watchdog thread has run
     if call.expired:
         reason = f"no complete answer within {call.timeout:g} s"
     elif isinstance(exc, requests.exceptions.ConnectTimeout):

@@ -377,6 +377,21 @@ def test_hanging_server_times_out():
         assert time.monotonic() - started < 1.8
 
 
+def test_a_hang_is_blamed_on_the_deadline_even_when_the_watchdog_runs_late(monkeypatch):
+    """On a busy machine the read's own timeout can end the wait before the watchdog thread has run.
+
+    The report must still name the deadline, the operator's cue that the peer hangs, as it did
+    in a CI run where the two raced.
+    """
+    monkeypatch.setattr(transport.GuardedCall, "_expire", lambda call: None)  # a watchdog that never gets its turn
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/data"
+        error = expect_error(
+            "unreachable", peer_http.get_json, url, token=SECRET, allow_private=True, timeout=1
+        )
+    assert str(error) == f"Peer unreachable: GET {url} (no complete answer within 1 s)"
+
+
 def test_closed_port_is_unreachable():
     """A port nobody listens on is unreachable."""
     with socket.create_server(("127.0.0.1", 0)) as listener:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -44,6 +45,43 @@ def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(no
         node.wait(timeout=30)
     assert node.returncode == 0
     assert processes_with_env(f"HUB_DATA_DIR={node_env['HUB_DATA_DIR']}") == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a child dies with its parent by Linux's PR_SET_PDEATHSIG")
+def test_a_node_killed_outright_leaves_no_server_or_worker_running(node_env):
+    """kill -9 (or the OOM killer) on runnode: gunicorn must not keep the port, nor the worker its tasks."""
+    for step in (["migrate", "--noinput", "-v0"], ["init_node", "--name", "Zukunftswerk Wiesbaden", "--city", "Wiesbaden"]):
+        result = manage(*step, env=node_env)
+        assert result.returncode == 0, result.stderr
+    node = subprocess.Popen(
+        [sys.executable, "manage.py", "runnode"], cwd=PROJECT_DIR, env=node_env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    watcher = OutputWatcher(node)
+    marker = f"HUB_DATA_DIR={node_env['HUB_DATA_DIR']}"
+    try:
+        wait_for_page(node_env["HUB_BASE_URL"] + "/healthz", node)
+        watcher.wait_for(" ready.", timeout=60)
+        parts = [pid for pid in processes_with_env(marker) if pid != node.pid]
+        assert len(parts) >= 3, parts  # gunicorn's arbiter and worker(s), the Celery worker and its pool
+    finally:
+        os.kill(node.pid, signal.SIGKILL)  # runnode alone, as the OOM killer would
+        node.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while processes_with_env(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = processes_with_env(marker)
+    for pid in left:  # leave nothing behind for the next test, then say what was left
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"still running after runnode was killed: {[_command(pid) for pid in left]}"
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode()[:120]
+    except OSError:
+        return str(pid)
 
 
 def processes_with_env(marker: str) -> list[int]:

@@ -7,12 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from federation.sync import skipped_catch_up
+from hub.processes import die_with
 
 
 class Command(BaseCommand):
@@ -51,7 +53,9 @@ class Command(BaseCommand):
                 "--bind", bind, "--workers", str(workers), "--threads", "4", "--graceful-timeout", "5"]
 
     def _start(self, command: list[str]) -> subprocess.Popen:
-        return subprocess.Popen(command, start_new_session=True)
+        """Start a part of the node in a session of its own, so that Ctrl-C reaches this command alone and
+        it stops the parts in order. Each part dies with this command, however it ends (``die_with``)."""
+        return subprocess.Popen(command, start_new_session=True, preexec_fn=partial(die_with, os.getpid()))
 
     def _wait(self, children: list[subprocess.Popen]) -> None:
         stopping = False

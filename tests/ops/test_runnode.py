@@ -26,15 +26,21 @@ def node_env(tmp_path):
     return clean | {"HUB_DATA_DIR": str(tmp_path / "data"), "HUB_BASE_URL": f"http://127.0.0.1:{port}"}
 
 
-def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(node_env):
-    for step in (["migrate", "--noinput", "-v0"], ["init_node", "--name", "Zukunftswerk Wiesbaden", "--city", "Wiesbaden"], ["seed_demo"]):
+def running_node(node_env: dict[str, str], *, demo: bool) -> tuple[subprocess.Popen, OutputWatcher]:
+    """``manage.py runnode`` on a node set up as a new user sets one up (with ``seed_demo`` when ``demo``)."""
+    steps = [["migrate", "--noinput", "-v0"], ["init_node", "--name", "Zukunftswerk Wiesbaden", "--city", "Wiesbaden"]]
+    for step in steps + ([["seed_demo"]] if demo else []):
         result = manage(*step, env=node_env)
         assert result.returncode == 0, result.stderr
     node = subprocess.Popen(
         [sys.executable, "manage.py", "runnode"], cwd=PROJECT_DIR, env=node_env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-    watcher = OutputWatcher(node)
+    return node, OutputWatcher(node)
+
+
+def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(node_env):
+    node, watcher = running_node(node_env, demo=True)
     try:
         page = wait_for_page(node_env["HUB_BASE_URL"] + "/", node)
         assert "Zukunftswerk Wiesbaden" in page and "Kommende Veranstaltungen" in page
@@ -50,14 +56,7 @@ def test_a_new_node_serves_its_demo_content_with_a_worker_and_stops_on_ctrl_c(no
 @pytest.mark.skipif(sys.platform != "linux", reason="a child dies with its parent by Linux's PR_SET_PDEATHSIG")
 def test_a_node_killed_outright_leaves_no_server_or_worker_running(node_env):
     """kill -9 (or the OOM killer) on runnode: gunicorn must not keep the port, nor the worker its tasks."""
-    for step in (["migrate", "--noinput", "-v0"], ["init_node", "--name", "Zukunftswerk Wiesbaden", "--city", "Wiesbaden"]):
-        result = manage(*step, env=node_env)
-        assert result.returncode == 0, result.stderr
-    node = subprocess.Popen(
-        [sys.executable, "manage.py", "runnode"], cwd=PROJECT_DIR, env=node_env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    watcher = OutputWatcher(node)
+    node, watcher = running_node(node_env, demo=False)
     marker = f"HUB_DATA_DIR={node_env['HUB_DATA_DIR']}"
     try:
         wait_for_page(node_env["HUB_BASE_URL"] + "/healthz", node)

@@ -9,6 +9,11 @@ import sys
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
+# Looked up when this module is imported, in the parent: a child between fork and exec (``preexec_fn``)
+# then makes one system call and no dynamic-loader work, which could wait forever on a lock that another
+# of the parent's threads held at the fork.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
 
 def die_with(parent: int) -> None:
     """Have Linux SIGKILL this process when ``parent`` dies, however it dies; nothing elsewhere.
@@ -17,8 +22,8 @@ def die_with(parent: int) -> None:
     cannot stop its children: without this, gunicorn would keep the node's port and the worker its
     tasks, and a node started again would find them still running.
     """
-    if sys.platform != "linux":
+    if _prctl is None:
         return
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took hold
         os._exit(1)

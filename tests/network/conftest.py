@@ -62,6 +62,17 @@ class Network:
             node.drop()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed network test shows the end of each live node's log: what its server and worker did."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for fixture in ("network", "module_network"):
+            for node in getattr(item.funcargs.get(fixture), "nodes", []):
+                report.sections.append((f"log of {node.name} ({node.base_url}), its end", node.log()))
+    return report
+
+
 @pytest.fixture
 def network(tmp_path, database_template):
     """Make live nodes for one test: ``network("Zukunftswerk Wiesbaden", "Wiesbaden", worker=True)``."""

@@ -282,7 +282,6 @@ def _read_body(
             size += len(chunk)
             if wire > max_bytes or size > max_bytes:
                 raise _too_large(method, url, max_bytes)
-            call.remaining()
             if call.expired:
                 break
             chunks.append(chunk)
@@ -415,7 +414,6 @@ def _unreachable(
     call: GuardedCall, method: str, url: str, exc: BaseException | None
 ) -> PeerUnreachable:
     """Build the error for a failed connection, naming the cause without request headers."""
-    call.remaining()  # a read timed out at the deadline may come before the watchdog thread has run
     if call.expired:
         reason = f"no complete answer within {call.timeout:g} s"
     elif isinstance(exc, requests.exceptions.ConnectTimeout):

@@ -49,7 +49,7 @@ class GuardedCall:
         self.allow_private = allow_private
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
-        self.expired = False
+        self._cut_off = False  # the watchdog has fired
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(timeout, self._expire)
@@ -66,12 +66,18 @@ class GuardedCall:
         self._timer.cancel()
         _local.call = None
 
+    @property
+    def expired(self) -> bool:
+        """Whether the deadline has passed, by the clock or by the watchdog.
+
+        The clock counts too: a read whose own timeout ends at the deadline may return before the
+        watchdog thread has had its turn on a busy machine.
+        """
+        return self._cut_off or time.monotonic() >= self.deadline
+
     def remaining(self) -> float:
-        """Return the seconds left, marking the call expired when none are."""
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            self.expired = True
-        return max(left, 0.001)
+        """Return the seconds left (a millisecond at least, so a timeout is never zero)."""
+        return max(self.deadline - time.monotonic(), 0.001)
 
     def watch(self, sock: socket.socket) -> None:
         """Let the watchdog cut this socket at the deadline (at once if it has passed)."""
@@ -84,7 +90,7 @@ class GuardedCall:
     def _expire(self) -> None:
         """Mark the deadline as passed and cut the socket in use."""
         with self._lock:
-            self.expired = True
+            self._cut_off = True
             sock = self._sock
         if sock is not None:
             _cut(sock)
